@@ -1,0 +1,166 @@
+//! Why an input is not a Cognito trigger event, in words an operator can act on.
+
+/// Input that could not be decoded as a Cognito trigger event.
+///
+/// The message names the problem in plain words and, for a bad field, the field's path in
+/// the event (`request.userAttributes`); it never shows serde's internals. Values from the
+/// input that appear in a message are cut to a short prefix.
+///
+/// ```
+/// use cognito_trigger::{decode, DecodeError};
+///
+/// let err = decode(br#"{"version":"1","request":{},"response":{}}"#).unwrap_err();
+/// assert_eq!(err, DecodeError::MissingTriggerSource);
+/// assert_eq!(err.to_string(), "missing triggerSource");
+///
+/// let err = decode(br#"{"triggerSource":"PreSignUp_SignUp","request":{"userAttributes":7}}"#)
+///     .unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "invalid `request.userAttributes`: expected an object of strings, found integer `7`"
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The bytes are not a JSON document.
+    #[error("the event is not valid JSON: {problem} (line {line}, column {column})")]
+    NotJson {
+        /// What the JSON parser found wrong.
+        problem: String,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+    },
+    /// Valid JSON, but not an object.
+    #[error("the event is not a JSON object")]
+    NotAnObject,
+    /// No `triggerSource` (or `null`), so the event cannot be routed.
+    #[error("missing triggerSource")]
+    MissingTriggerSource,
+    /// A `triggerSource` that cannot be a Cognito value (they read `<Trigger>_<Source>`).
+    #[error(
+        "triggerSource `{0}` is not a Cognito trigger source (they look like `PreSignUp_SignUp`)"
+    )]
+    MalformedTriggerSource(String),
+    /// The event belongs to another trigger than the one asked for.
+    #[error("triggerSource `{found}` is not a {expected} event")]
+    WrongTrigger {
+        /// The trigger that was asked for, e.g. `pre sign-up`.
+        expected: &'static str,
+        /// The event's `triggerSource`.
+        found: String,
+    },
+    /// A pre token generation event whose `version` is not the one asked for.
+    #[error("pre token generation event has version `{found}`, not the {expected} version")]
+    WrongVersion {
+        /// The Lambda version that was asked for, e.g. `V2_0`.
+        expected: &'static str,
+        /// The event's `version`.
+        found: String,
+    },
+    /// A field holds a value of the wrong shape.
+    #[error("invalid `{path}`: {problem}")]
+    InvalidField {
+        /// Where in the event, e.g. `request.session[0].challengeResult`.
+        path: String,
+        /// What is wrong, e.g. `expected a boolean, found string "yes"`.
+        problem: String,
+    },
+}
+
+/// How much of an input value an error message may quote.
+const QUOTE_LIMIT: usize = 64;
+
+/// Cuts a value from the input to a short prefix for quoting in a message.
+pub(crate) fn quote(value: &str) -> String {
+    match value.char_indices().nth(QUOTE_LIMIT) {
+        None => value.to_owned(),
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+    }
+}
+
+/// Works out why `json` did not decode as a `T`, as a [`DecodeError`].
+///
+/// Only called after the fast decode failed: it decodes again while tracking the path.
+/// `prefix` is where `json` sits in the whole event (`"request"`), empty for the event.
+pub(crate) fn diagnose<'de, T>(json: &'de str, prefix: &str) -> DecodeError
+where
+    T: serde::Deserialize<'de>,
+{
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => DecodeError::InvalidField {
+            path: if prefix.is_empty() { ".".to_owned() } else { prefix.to_owned() },
+            problem: "could not be decoded".to_owned(),
+        },
+        Err(error) => {
+            let inner = error.inner();
+            if inner.is_syntax() || inner.is_eof() {
+                return not_json(inner);
+            }
+            let path = error.path().to_string();
+            let path = match (prefix.is_empty(), path.as_str()) {
+                (true, p) => p.to_owned(),
+                (false, ".") => prefix.to_owned(),
+                (false, p) => format!("{prefix}.{p}"),
+            };
+            DecodeError::InvalidField { path, problem: plain_problem(inner) }
+        }
+    }
+}
+
+/// Classifies bytes that failed to decode as a whole event of type `T`.
+pub(crate) fn diagnose_event<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) -> DecodeError {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => {
+            return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+                Err(e) => not_json(&e),
+                Ok(_) => DecodeError::NotJson {
+                    problem: "invalid UTF-8".to_owned(),
+                    line: 1,
+                    column: 1,
+                },
+            };
+        }
+    };
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return not_json(&e);
+    }
+    if !text.trim_start().starts_with('{') {
+        return DecodeError::NotAnObject;
+    }
+    diagnose::<T>(text, "")
+}
+
+fn not_json(error: &serde_json::Error) -> DecodeError {
+    DecodeError::NotJson {
+        problem: strip_position(&error.to_string()).to_owned(),
+        line: error.line(),
+        column: error.column(),
+    }
+}
+
+/// serde_json appends " at line L column C" to every message; the path says more.
+fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(index) => &message[..index],
+        None => message,
+    }
+}
+
+/// Rewrites serde's "invalid type: X, expected Y" as "expected Y, found X".
+fn plain_problem(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let message = strip_position(&message);
+    for prefix in ["invalid type: ", "invalid value: "] {
+        if let Some((found, expected)) =
+            message.strip_prefix(prefix).and_then(|rest| rest.split_once(", expected "))
+        {
+            return format!("expected {expected}, found {found}");
+        }
+    }
+    message.to_owned()
+}

@@ -1,0 +1,80 @@
+//! Amazon Cognito User Pool Lambda triggers in Rust.
+//!
+//! This crate is the runtime of `cognito-trigger`: an exact model of every Cognito trigger
+//! event, lenient where Cognito is loose and lossless where it matters.
+//!
+//! - **Every trigger**: pre sign-up, post confirmation, pre and post authentication,
+//!   define/create/verify auth challenge, pre token generation V1_0, V2_0 and V3_0
+//!   (machine-to-machine included), user migration, custom message, custom email and SMS
+//!   senders, and inbound federation. [`TriggerKind`] lists them.
+//! - **One envelope**: [`Event<'a, T>`](Event) carries what every event shares (`version`,
+//!   `triggerSource`, `region`, `userPoolId`, `userName`, `callerContext`); the trigger
+//!   marker `T` picks the typed `request`, `response` and trigger-source enum.
+//! - **Lenient**: `null`, absent keys, `{}` and `[]` are read as Cognito means them;
+//!   `version` may be a string or a number; attribute values may be any JSON scalar.
+//! - **Lossless**: fields this crate does not know are kept at every level and written
+//!   back unchanged; a `triggerSource` Cognito adds later decodes as `Other`.
+//! - **Fast**: strings borrow from the input; request and response are decoded only after
+//!   the envelope says which trigger the event is for.
+//! - **Safe to log**: passwords and sender codes are [`Secret`]s, which print `[redacted]`.
+//!
+//! # Decoding any event
+//!
+//! ```
+//! use cognito_trigger::{decode, AnyEvent, PreSignUpResponse};
+//!
+//! let bytes = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","region":"eu-west-1",
+//!   "userPoolId":"eu-west-1_EXAMPLE","userName":"ada",
+//!   "callerContext":{"awsSdkVersion":"aws-sdk-unknown-unknown","clientId":"1example"},
+//!   "request":{"userAttributes":{"email":"ada@example.com"},"validationData":null},
+//!   "response":{"autoConfirmUser":false,"autoVerifyEmail":false,"autoVerifyPhone":false}}"#;
+//!
+//! if let AnyEvent::PreSignUp(mut event) = decode(bytes)? {
+//!     if event.request.user_attributes.get("email").is_some_and(|e| e.ends_with("@example.com")) {
+//!         event.response = PreSignUpResponse::new().confirm_user().verify_email();
+//!     }
+//!     let answer: serde_json::Value = serde_json::from_slice(&event.to_json()).unwrap();
+//!     assert_eq!(answer["response"]["autoConfirmUser"], true);
+//!     assert_eq!(answer["request"]["validationData"], serde_json::Value::Null);
+//! }
+//! # Ok::<(), cognito_trigger::DecodeError>(())
+//! ```
+//!
+//! # Decoding one trigger
+//!
+//! ```
+//! use cognito_trigger::{PreTokenGenerationV2Event, TokenGenerationSource};
+//!
+//! let bytes = br#"{"version":"2","triggerSource":"TokenGeneration_RefreshTokens",
+//!   "region":"eu-west-1","userPoolId":"eu-west-1_EXAMPLE","userName":"ada",
+//!   "callerContext":{"awsSdkVersion":"x","clientId":"1example"},
+//!   "request":{"userAttributes":{"sub":"42"},"groupConfiguration":null,
+//!              "scopes":["openid","profile"]},
+//!   "response":{"claimsAndScopeOverrideDetails":null}}"#;
+//! let event = PreTokenGenerationV2Event::from_slice(bytes)?;
+//! assert_eq!(event.trigger_source, TokenGenerationSource::RefreshTokens);
+//! assert_eq!(event.request.scopes().len(), 2);
+//! assert!(!event.request.is_member_of("admins"));
+//! # Ok::<(), cognito_trigger::DecodeError>(())
+//! ```
+
+mod error;
+mod event;
+mod kind;
+mod triggers;
+mod wire;
+
+pub use error::DecodeError;
+pub use event::{
+    CLIENT_ID_NOT_APPLICABLE, CallerContext, Event, EventVersion, RawEvent, Trigger, TriggerSource,
+};
+pub use kind::*;
+pub use triggers::*;
+pub use wire::{RawJson, Secret, StringMap, UnknownFields};
+
+/// Implementation details used by the `cognito-trigger` macros. Not a public API: it may
+/// change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::wire::{LenientText, StrSeed, Wire, WireDecode, WireField};
+}

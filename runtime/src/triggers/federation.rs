@@ -1,0 +1,118 @@
+//! Inbound federation.
+
+use std::borrow::Cow;
+
+use serde_json::{Map, Value};
+
+use super::trigger_source;
+use crate::wire::{StringMap, open_enum, wire_struct};
+
+trigger_source! {
+    /// Why inbound federation ran.
+    pub enum InboundFederationSource {
+        /// A federated sign-in (new or returning user).
+        ExternalProvider = "InboundFederation_ExternalProvider",
+    }
+}
+
+open_enum! {
+    /// The kind of identity provider.
+    pub enum ProviderType {
+        /// An OpenID Connect provider.
+        Oidc = "OIDC",
+        /// A SAML 2.0 provider.
+        Saml = "SAML",
+        /// Facebook.
+        Facebook = "Facebook",
+        /// Google.
+        Google = "Google",
+        /// Sign in with Apple.
+        SignInWithApple = "SignInWithApple",
+        /// Login with Amazon.
+        LoginWithAmazon = "LoginWithAmazon",
+    }
+}
+
+wire_struct! {
+    /// The request of an inbound federation event. The envelope's `user_name` reads
+    /// `<Provider>_<id>`. There are no `userAttributes`: these are the provider's data
+    /// before attribute mapping.
+    pub struct InboundFederationRequest<'a> {
+        /// The identity provider's name in the pool.
+        "providerName" => provider_name: Cow<'a, str>,
+        /// The kind of provider.
+        "providerType" => provider_type: Option<ProviderType>,
+        /// What the provider sent; which parts are present depends on `providerType`.
+        "attributes" => attributes: IdpAttributes<'a>,
+    }
+}
+
+wire_struct! {
+    /// The identity provider's data. Values are JSON values: the examples show strings,
+    /// but OIDC claims such as `email_verified` or groups need not be.
+    pub struct IdpAttributes<'a> {
+        /// OIDC/social: the token endpoint's response (`access_token`, `expires_in`, ...).
+        "tokenResponse" => token_response: Option<Map<String, Value>>,
+        /// OIDC/social: the validated ID token's claims.
+        "idToken" => id_token: Option<Map<String, Value>>,
+        /// OIDC/social: the UserInfo endpoint's profile (may be empty).
+        "userInfo" => user_info: Option<Map<String, Value>>,
+        /// SAML: the assertion's attributes, keyed by their SAML names.
+        "samlResponse" => saml_response: Option<Map<String, Value>>,
+    }
+}
+
+impl IdpAttributes<'_> {
+    /// The first string value for `claim`, looked up in the ID token, then UserInfo, then
+    /// the SAML assertion.
+    #[must_use]
+    pub fn claim(&self, claim: &str) -> Option<&str> {
+        [&self.id_token, &self.user_info, &self.saml_response]
+            .into_iter()
+            .flatten()
+            .find_map(|map| map.get(claim).and_then(Value::as_str))
+    }
+}
+
+wire_struct! {
+    /// The attributes Cognito maps for the user.
+    ///
+    /// A non-empty map **replaces** the provider's attribute set: anything left out is
+    /// dropped. An empty map that is present (`{}`) keeps every attribute, as if the trigger
+    /// had not run.
+    ///
+    /// ```
+    /// use cognito_trigger::InboundFederationResponse;
+    ///
+    /// let response = InboundFederationResponse::keep_all();
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), r#"{"userAttributesToMap":{}}"#);
+    /// ```
+    pub struct InboundFederationResponse {
+        /// The attribute set to map, keyed as the provider names them.
+        "userAttributesToMap" => user_attributes_to_map: StringMap<'static>,
+    }
+}
+
+impl InboundFederationResponse {
+    /// Keep every attribute the provider sent: `{"userAttributesToMap": {}}`.
+    #[must_use]
+    pub fn keep_all() -> Self {
+        Self { user_attributes_to_map: StringMap::new().present(), ..Self::default() }
+    }
+
+    /// Map exactly these attributes.
+    pub fn map<I, K, V>(attributes: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Self {
+            user_attributes_to_map: attributes
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+            ..Self::default()
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! The request and response of every trigger, one module per family of triggers.
+//!
+//! Field docs summarise the wire contract: what Cognito sends, and what it does with
+//! what you return. Every request and response also keeps `unknown_fields`.
+
+use crate::wire::wire_struct;
+
+mod auth;
+mod challenge;
+mod federation;
+mod message;
+mod migration;
+mod sender;
+mod sign_up;
+mod token;
+
+pub use auth::*;
+pub use challenge::*;
+pub use federation::*;
+pub use message::*;
+pub use migration::*;
+pub use sender::*;
+pub use sign_up::*;
+pub use token::*;
+
+/// Declares a trigger's `triggerSource` enum: an `open_enum!` that is also a
+/// [`crate::TriggerSource`].
+macro_rules! trigger_source {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$variant_meta:meta])* $variant:ident = $wire:literal, )*
+        }
+    ) => {
+        crate::wire::open_enum! {
+            $(#[$meta])*
+            pub enum $name {
+                $( $(#[$variant_meta])* $variant = $wire, )*
+            }
+        }
+
+        impl crate::event::TriggerSource for $name {
+            fn parse(value: &str) -> Self {
+                $name::parse(value)
+            }
+            fn as_str(&self) -> &str {
+                $name::as_str(self)
+            }
+        }
+    };
+}
+
+pub(crate) use trigger_source;
+
+wire_struct! {
+    /// The response of triggers whose response Cognito does not read (post confirmation,
+    /// pre and post authentication, the custom senders): `{}`. The event must still be
+    /// returned; an error is how these triggers say no.
+    pub struct EmptyResponse {}
+}
