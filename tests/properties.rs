@@ -1,1 +1,1 @@
-
+//! Property tests (added next).

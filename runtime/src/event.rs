@@ -24,6 +24,7 @@ pub trait Trigger: Sized + 'static + private::Sealed {
     type Source: TriggerSource;
     /// The trigger-specific `request` object, borrowing from the input.
     type Request<'a>: WireDecode<'a>
+        + WireField
         + Deserialize<'a>
         + Serialize
         + Clone
@@ -31,7 +32,13 @@ pub trait Trigger: Sized + 'static + private::Sealed {
         + Default
         + PartialEq;
     /// The trigger-specific `response` object.
-    type Response: de::DeserializeOwned + Serialize + Clone + fmt::Debug + Default + PartialEq;
+    type Response: de::DeserializeOwned
+        + WireField
+        + Serialize
+        + Clone
+        + fmt::Debug
+        + Default
+        + PartialEq;
 }
 
 pub(crate) mod private {
@@ -140,7 +147,7 @@ impl<'de> WireDecode<'de> for EventVersion<'de> {
 }
 
 impl WireField for EventVersion<'_> {
-    fn is_absent(&self) -> bool {
+    fn is_unset(&self) -> bool {
         self.form == VersionForm::Absent
     }
 }
@@ -376,18 +383,26 @@ impl<'a, T: Trigger> Event<'a, T> {
 
 impl<T: Trigger> Serialize for Event<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if !self.version.is_absent() {
-            map.serialize_entry("version", &self.version)?;
+        // The envelope's presence bits were recorded by `RawEvent`, in its field order.
+        fn write<M: SerializeMap, V: Serialize + WireField>(
+            map: &mut M,
+            wire: &UnknownFields<'_>,
+            name: &'static str,
+            value: &V,
+        ) -> Result<(), M::Error> {
+            wire.write_as(RawEvent::field_index(name), value.is_unset()).write(map, name, value)
         }
+        let wire = &self.unknown_fields;
+        let mut map = serializer.serialize_map(None)?;
+        write(&mut map, wire, "version", &self.version)?;
         map.serialize_entry("triggerSource", self.trigger_source.as_str())?;
-        map.serialize_entry("region", &self.region)?;
-        map.serialize_entry("userPoolId", &self.user_pool_id)?;
-        map.serialize_entry("userName", &self.user_name)?;
-        map.serialize_entry("callerContext", &self.caller_context)?;
-        map.serialize_entry("request", &self.request)?;
-        map.serialize_entry("response", &self.response)?;
-        self.unknown_fields.serialize_into(&mut map)?;
+        write(&mut map, wire, "region", &self.region)?;
+        write(&mut map, wire, "userPoolId", &self.user_pool_id)?;
+        write(&mut map, wire, "userName", &self.user_name)?;
+        write(&mut map, wire, "callerContext", &self.caller_context)?;
+        write(&mut map, wire, "request", &self.request)?;
+        write(&mut map, wire, "response", &self.response)?;
+        wire.serialize_into(&mut map)?;
         map.end()
     }
 }

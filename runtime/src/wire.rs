@@ -25,13 +25,15 @@ pub trait WireDecode<'de>: Sized {
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
 }
 
-/// How a field is written back: whether it is left out of the encoded object.
+/// How a field is written back.
+///
+/// A field is written when it was in the input (as it was: `null` stays `null`) or when
+/// it holds something other than what an absent key decodes to. So decoding and encoding
+/// give back the input exactly, and a value built in code writes only what was set.
 pub trait WireField {
-    /// `true` when the field was absent on the wire (or was never set) and must not be
-    /// written, so that encoding does not invent keys the input did not have.
-    fn is_absent(&self) -> bool {
-        false
-    }
+    /// `true` when the value is what an absent key decodes to (`None`, `""`, `[]`,
+    /// `false`, an empty map that was not sent, a default struct).
+    fn is_unset(&self) -> bool;
 }
 
 /// A [`DeserializeSeed`] that decodes a `T` through its [`WireDecode`] impl.
@@ -100,7 +102,11 @@ impl<'de> DeserializeSeed<'de> for StrSeed {
     }
 }
 
-impl WireField for Cow<'_, str> {}
+impl WireField for Cow<'_, str> {
+    fn is_unset(&self) -> bool {
+        self.is_empty()
+    }
+}
 
 impl<'de> WireDecode<'de> for String {
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -108,7 +114,11 @@ impl<'de> WireDecode<'de> for String {
     }
 }
 
-impl WireField for String {}
+impl WireField for String {
+    fn is_unset(&self) -> bool {
+        self.is_empty()
+    }
+}
 
 /// Any JSON value read as text: a string as itself, any other value as its JSON text.
 ///
@@ -159,7 +169,11 @@ impl<'de> WireDecode<'de> for bool {
     }
 }
 
-impl WireField for bool {}
+impl WireField for bool {
+    fn is_unset(&self) -> bool {
+        !*self
+    }
+}
 
 struct OptionVisitor<S>(S);
 
@@ -187,7 +201,7 @@ impl<'de, T: WireDecode<'de>> WireDecode<'de> for Option<T> {
 }
 
 impl<T> WireField for Option<T> {
-    fn is_absent(&self) -> bool {
+    fn is_unset(&self) -> bool {
         self.is_none()
     }
 }
@@ -221,7 +235,11 @@ impl<'de, T: WireDecode<'de>> WireDecode<'de> for Vec<T> {
     }
 }
 
-impl<T> WireField for Vec<T> {}
+impl<T> WireField for Vec<T> {
+    fn is_unset(&self) -> bool {
+        self.is_empty()
+    }
+}
 
 impl<'de> WireDecode<'de> for serde_json::Map<String, serde_json::Value> {
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -229,7 +247,11 @@ impl<'de> WireDecode<'de> for serde_json::Map<String, serde_json::Value> {
     }
 }
 
-impl WireField for serde_json::Map<String, serde_json::Value> {}
+impl WireField for serde_json::Map<String, serde_json::Value> {
+    fn is_unset(&self) -> bool {
+        self.is_empty()
+    }
+}
 
 // ---------------------------------------------------------------------------------------
 // Maps of strings
@@ -507,8 +529,8 @@ impl<'de> de::Deserialize<'de> for StringMap<'static> {
 }
 
 impl WireField for StringMap<'_> {
-    fn is_absent(&self) -> bool {
-        self.presence == Presence::Absent && self.entries.is_empty()
+    fn is_unset(&self) -> bool {
+        self.entries.is_empty() && self.presence != Presence::Present
     }
 }
 
@@ -540,12 +562,21 @@ impl Serialize for StringMap<'_> {
 /// assert_eq!(event.request.unknown_fields.get("brandNewField").unwrap().get(), r#"{"a":1}"#);
 /// # Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
+///
+/// It also remembers, for the object's known fields, which were in the input and which
+/// were `null` there, so that encoding gives back `null` for `null` and leaves out what
+/// was absent (Cognito sends both, and they do not always mean the same).
 #[derive(Clone, Default)]
 pub struct UnknownFields<'a> {
     entries: Vec<(Cow<'a, str>, Cow<'a, RawValue>)>,
+    /// Bit `i`: known field `i` was in the input.
+    present: u64,
+    /// Bit `i`: known field `i` was `null` in the input.
+    null: u64,
 }
 
-/// Equal when the same fields hold the same JSON text, in order.
+/// Equal when the same fields hold the same JSON text, in order. (Whether known fields
+/// were absent or `null` is not compared: Cognito gives both the same meaning there.)
 impl PartialEq for UnknownFields<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len()
@@ -557,7 +588,7 @@ impl<'a> UnknownFields<'a> {
     /// No unknown fields.
     #[must_use]
     pub const fn new() -> Self {
-        Self { entries: Vec::new() }
+        Self { entries: Vec::new(), present: 0, null: 0 }
     }
 
     /// The raw JSON of field `name`, if the object had it.
@@ -607,6 +638,31 @@ impl<'a> UnknownFields<'a> {
                 .into_iter()
                 .map(|(k, v)| (Cow::Owned(k.into_owned()), Cow::Owned(v.into_owned())))
                 .collect(),
+            present: self.present,
+            null: self.null,
+        }
+    }
+
+    /// Records that known field `index` was in the input, and whether it was `null`.
+    #[doc(hidden)]
+    pub fn record_known(&mut self, index: u32, was_null: bool) {
+        self.present |= 1 << index;
+        if was_null {
+            self.null |= 1 << index;
+        }
+    }
+
+    /// How known field `index` is to be written, given whether its value is unset.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn write_as(&self, index: u32, unset: bool) -> WriteAs {
+        let bit = 1 << index;
+        if unset && self.null & bit != 0 {
+            WriteAs::Null
+        } else if !unset || self.present & bit != 0 {
+            WriteAs::Value
+        } else {
+            WriteAs::Skip
         }
     }
 
@@ -629,6 +685,35 @@ impl<'a> UnknownFields<'a> {
             map.serialize_entry(name.as_ref(), value.as_ref())?;
         }
         Ok(())
+    }
+}
+
+/// How a known field is written back (see [`UnknownFields::write_as`]).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteAs {
+    /// Leave the key out.
+    Skip,
+    /// Write `null`, as the input had.
+    Null,
+    /// Write the value.
+    Value,
+}
+
+impl WriteAs {
+    /// Writes `value` under `key` into `map` as decided.
+    #[doc(hidden)]
+    pub fn write<M: SerializeMap, V: Serialize + ?Sized>(
+        self,
+        map: &mut M,
+        key: &str,
+        value: &V,
+    ) -> Result<(), M::Error> {
+        match self {
+            Self::Skip => Ok(()),
+            Self::Null => map.serialize_entry(key, &()),
+            Self::Value => map.serialize_entry(key, value),
+        }
     }
 }
 
@@ -675,7 +760,11 @@ impl<'de> WireDecode<'de> for RawJson<'de> {
     }
 }
 
-impl WireField for RawJson<'_> {}
+impl WireField for RawJson<'_> {
+    fn is_unset(&self) -> bool {
+        false
+    }
+}
 
 impl Serialize for RawJson<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -739,7 +828,11 @@ impl<'de> WireDecode<'de> for Secret<'de> {
     }
 }
 
-impl WireField for Secret<'_> {}
+impl WireField for Secret<'_> {
+    fn is_unset(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 /// Encoding writes the real value: the event must go back to Cognito as it came.
 impl Serialize for Secret<'_> {
@@ -797,7 +890,16 @@ macro_rules! wire_struct {
                         {
                             match &*key {
                                 $( $wire => {
-                                    out.$field = wire_struct!(@value map $ty $(as $via)?);
+                                    // Decoding through `Option` tells `null` apart from a
+                                    // value that merely looks unset ("", [], false).
+                                    let value = wire_struct!(@value map $ty $(as $via)?);
+                                    out.unknown_fields.record_known(
+                                        const { $name::field_index($wire) },
+                                        value.is_none(),
+                                    );
+                                    if let ::std::option::Option::Some(value) = value {
+                                        out.$field = value;
+                                    }
                                 } )*
                                 _ => {
                                     let value: &'a ::serde_json::value::RawValue = map.next_value()?;
@@ -818,7 +920,11 @@ macro_rules! wire_struct {
             }
         }
 
-        impl $crate::wire::WireField for $name<'_> {}
+        impl $crate::wire::WireField for $name<'_> {
+            fn is_unset(&self) -> bool {
+                *self == Self::default()
+            }
+        }
 
         wire_struct!(@serialize $name [<'a>] $( $wire => $field ),*);
     };
@@ -862,7 +968,14 @@ macro_rules! wire_struct {
                             map.next_key_seed($crate::wire::StrSeed)?
                         {
                             match &*key {
-                                $( $wire => out.$field = map.next_value::<$ty>()?, )*
+                                $( $wire => {
+                                    out.$field = map.next_value::<$ty>()?;
+                                    // Every response field maps `null` to an unset value
+                                    // (`None`, or a map marked as `null`), so an unset value
+                                    // from a present key means the key held `null`.
+                                    let unset = $crate::wire::WireField::is_unset(&out.$field);
+                                    out.unknown_fields.record_known(const { $name::field_index($wire) }, unset);
+                                } )*
                                 _ => {
                                     let value: ::std::boxed::Box<::serde_json::value::RawValue> = map.next_value()?;
                                     out.unknown_fields.push_owned(::std::borrow::Cow::Owned(key.into_owned()), value);
@@ -876,27 +989,55 @@ macro_rules! wire_struct {
             }
         }
 
-        impl $crate::wire::WireField for $name {}
+        impl $crate::wire::WireField for $name {
+            fn is_unset(&self) -> bool {
+                *self == Self::default()
+            }
+        }
 
         wire_struct!(@serialize $name [] $( $wire => $field ),*);
     };
 
     (@value $map:ident $ty:ty) => {
-        $map.next_value_seed($crate::wire::Wire::<$ty>::new())?
+        $map.next_value_seed($crate::wire::Wire::<::std::option::Option<$ty>>::new())?
     };
     (@value $map:ident $ty:ty as $via:ty) => {
-        <$ty>::from($map.next_value_seed($crate::wire::Wire::<$via>::new())?)
+        $map.next_value_seed($crate::wire::Wire::<::std::option::Option<$via>>::new())?
+            .map(<$ty>::from)
     };
 
     (@serialize $name:ident [$($lt:tt)*] $( $wire:literal => $field:ident ),*) => {
+        // Unused for structs without fields (`EmptyResponse`).
+        #[allow(dead_code)]
+        impl $($lt)* $name $($lt)* {
+            /// The position of a known field, for the presence bits in `unknown_fields`.
+            const FIELD_NAMES: &'static [&'static str] = &[$($wire),*];
+            const _AT_MOST_64_FIELDS: () = ::std::assert!(Self::FIELD_NAMES.len() <= 64);
+
+            const fn field_index(wire: &str) -> u32 {
+                let () = Self::_AT_MOST_64_FIELDS;
+                let mut index = 0;
+                while index < Self::FIELD_NAMES.len() {
+                    if $crate::wire::const_str_eq(Self::FIELD_NAMES[index], wire) {
+                        return index as u32;
+                    }
+                    index += 1;
+                }
+                ::std::panic!("not a field name")
+            }
+        }
+
         impl $($lt)* ::serde::Serialize for $name $($lt)* {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use ::serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(::std::option::Option::None)?;
                 $(
-                    if !$crate::wire::WireField::is_absent(&self.$field) {
-                        map.serialize_entry($wire, &self.$field)?;
-                    }
+                    self.unknown_fields
+                        .write_as(
+                            const { Self::field_index($wire) },
+                            $crate::wire::WireField::is_unset(&self.$field),
+                        )
+                        .write(&mut map, $wire, &self.$field)?;
                 )*
                 self.unknown_fields.serialize_into(&mut map)?;
                 map.end()
@@ -906,6 +1047,23 @@ macro_rules! wire_struct {
 }
 
 pub(crate) use wire_struct;
+
+/// String equality usable in `const` context (field-name lookups in [`wire_struct!`]).
+#[must_use]
+pub(crate) const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 // ---------------------------------------------------------------------------------------
 // Closed value sets with an open fallback
@@ -995,7 +1153,11 @@ macro_rules! open_enum {
             }
         }
 
-        impl $crate::wire::WireField for $name {}
+        impl $crate::wire::WireField for $name {
+            fn is_unset(&self) -> bool {
+                false
+            }
+        }
     };
 }
 

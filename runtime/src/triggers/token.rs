@@ -139,7 +139,7 @@ pub enum GroupOverride {
 }
 
 impl WireField for GroupOverride {
-    fn is_absent(&self) -> bool {
+    fn is_unset(&self) -> bool {
         matches!(self, Self::Keep)
     }
 }
