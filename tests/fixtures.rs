@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use cognito_trigger::{AnyEvent, DecodeError, Event, Trigger, TriggerKind, decode};
+use cognito_trigger::{DecodeError, Event, Trigger, TriggerKind, decode};
 use cognito_trigger_tests::{Fixture, all_fixtures, cognito_local_events, sample_events};
 use serde_json::Value;
 
