@@ -1,6 +1,9 @@
 //! Every fixture event decodes into the right trigger and version, and encodes back to the
 //! same JSON except for the normalisations listed in [`Normalisation`].
 
+// Test code: a panic with the value is the clearest failure.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use cognito_trigger::{DecodeError, Event, Trigger, TriggerKind, decode};
@@ -17,38 +20,104 @@ const SOURCES: &[(&str, TriggerKind)] = &[
     ("PreSignUp_SignUp", TriggerKind::PreSignUp),
     ("PreSignUp_AdminCreateUser", TriggerKind::PreSignUp),
     ("PreSignUp_ExternalProvider", TriggerKind::PreSignUp),
-    ("PostConfirmation_ConfirmSignUp", TriggerKind::PostConfirmation),
-    ("PostConfirmation_ConfirmForgotPassword", TriggerKind::PostConfirmation),
-    ("PreAuthentication_Authentication", TriggerKind::PreAuthentication),
-    ("PostAuthentication_Authentication", TriggerKind::PostAuthentication),
-    ("DefineAuthChallenge_Authentication", TriggerKind::DefineAuthChallenge),
-    ("CreateAuthChallenge_Authentication", TriggerKind::CreateAuthChallenge),
-    ("VerifyAuthChallengeResponse_Authentication", TriggerKind::VerifyAuthChallengeResponse),
+    (
+        "PostConfirmation_ConfirmSignUp",
+        TriggerKind::PostConfirmation,
+    ),
+    (
+        "PostConfirmation_ConfirmForgotPassword",
+        TriggerKind::PostConfirmation,
+    ),
+    (
+        "PreAuthentication_Authentication",
+        TriggerKind::PreAuthentication,
+    ),
+    (
+        "PostAuthentication_Authentication",
+        TriggerKind::PostAuthentication,
+    ),
+    (
+        "DefineAuthChallenge_Authentication",
+        TriggerKind::DefineAuthChallenge,
+    ),
+    (
+        "CreateAuthChallenge_Authentication",
+        TriggerKind::CreateAuthChallenge,
+    ),
+    (
+        "VerifyAuthChallengeResponse_Authentication",
+        TriggerKind::VerifyAuthChallengeResponse,
+    ),
     ("UserMigration_Authentication", TriggerKind::UserMigration),
     ("UserMigration_ForgotPassword", TriggerKind::UserMigration),
     ("CustomMessage_SignUp", TriggerKind::CustomMessage),
     ("CustomMessage_AdminCreateUser", TriggerKind::CustomMessage),
     ("CustomMessage_ResendCode", TriggerKind::CustomMessage),
     ("CustomMessage_ForgotPassword", TriggerKind::CustomMessage),
-    ("CustomMessage_UpdateUserAttribute", TriggerKind::CustomMessage),
-    ("CustomMessage_VerifyUserAttribute", TriggerKind::CustomMessage),
+    (
+        "CustomMessage_UpdateUserAttribute",
+        TriggerKind::CustomMessage,
+    ),
+    (
+        "CustomMessage_VerifyUserAttribute",
+        TriggerKind::CustomMessage,
+    ),
     ("CustomMessage_Authentication", TriggerKind::CustomMessage),
     ("CustomEmailSender_SignUp", TriggerKind::CustomEmailSender),
-    ("CustomEmailSender_ResendCode", TriggerKind::CustomEmailSender),
-    ("CustomEmailSender_ForgotPassword", TriggerKind::CustomEmailSender),
-    ("CustomEmailSender_UpdateUserAttribute", TriggerKind::CustomEmailSender),
-    ("CustomEmailSender_VerifyUserAttribute", TriggerKind::CustomEmailSender),
-    ("CustomEmailSender_AdminCreateUser", TriggerKind::CustomEmailSender),
-    ("CustomEmailSender_Authentication", TriggerKind::CustomEmailSender),
-    ("CustomEmailSender_AccountTakeOverNotification", TriggerKind::CustomEmailSender),
+    (
+        "CustomEmailSender_ResendCode",
+        TriggerKind::CustomEmailSender,
+    ),
+    (
+        "CustomEmailSender_ForgotPassword",
+        TriggerKind::CustomEmailSender,
+    ),
+    (
+        "CustomEmailSender_UpdateUserAttribute",
+        TriggerKind::CustomEmailSender,
+    ),
+    (
+        "CustomEmailSender_VerifyUserAttribute",
+        TriggerKind::CustomEmailSender,
+    ),
+    (
+        "CustomEmailSender_AdminCreateUser",
+        TriggerKind::CustomEmailSender,
+    ),
+    (
+        "CustomEmailSender_Authentication",
+        TriggerKind::CustomEmailSender,
+    ),
+    (
+        "CustomEmailSender_AccountTakeOverNotification",
+        TriggerKind::CustomEmailSender,
+    ),
     ("CustomSMSSender_SignUp", TriggerKind::CustomSmsSender),
     ("CustomSMSSender_ResendCode", TriggerKind::CustomSmsSender),
-    ("CustomSMSSender_ForgotPassword", TriggerKind::CustomSmsSender),
-    ("CustomSMSSender_UpdateUserAttribute", TriggerKind::CustomSmsSender),
-    ("CustomSMSSender_VerifyUserAttribute", TriggerKind::CustomSmsSender),
-    ("CustomSMSSender_AdminCreateUser", TriggerKind::CustomSmsSender),
-    ("CustomSMSSender_Authentication", TriggerKind::CustomSmsSender),
-    ("InboundFederation_ExternalProvider", TriggerKind::InboundFederation),
+    (
+        "CustomSMSSender_ForgotPassword",
+        TriggerKind::CustomSmsSender,
+    ),
+    (
+        "CustomSMSSender_UpdateUserAttribute",
+        TriggerKind::CustomSmsSender,
+    ),
+    (
+        "CustomSMSSender_VerifyUserAttribute",
+        TriggerKind::CustomSmsSender,
+    ),
+    (
+        "CustomSMSSender_AdminCreateUser",
+        TriggerKind::CustomSmsSender,
+    ),
+    (
+        "CustomSMSSender_Authentication",
+        TriggerKind::CustomSmsSender,
+    ),
+    (
+        "InboundFederation_ExternalProvider",
+        TriggerKind::InboundFederation,
+    ),
 ];
 
 /// Pre token generation sources; V3_0 alone adds client credentials.
@@ -84,14 +153,19 @@ const SPECIAL_CASES: &[(&str, Expected, &str)] = &[
 ];
 
 fn expected(fixture: &Fixture) -> Expected {
-    if let Some((_, expected, _)) = SPECIAL_CASES.iter().find(|(name, ..)| *name == fixture.name) {
+    if let Some((_, expected, _)) = SPECIAL_CASES
+        .iter()
+        .find(|(name, ..)| *name == fixture.name)
+    {
         return match expected {
             Expected::Kind(kind) => Expected::Kind(*kind),
             Expected::Malformed => Expected::Malformed,
         };
     }
     let json: Value = serde_json::from_slice(&fixture.bytes).expect("fixture is JSON");
-    let source = json["triggerSource"].as_str().expect("fixture has a triggerSource");
+    let source = json["triggerSource"]
+        .as_str()
+        .expect("fixture has a triggerSource");
     if let Some((_, kind)) = SOURCES.iter().find(|(s, _)| *s == source) {
         return Expected::Kind(*kind);
     }
@@ -138,7 +212,9 @@ impl Normalisation {
             Self::EmptyListAsEmptyObject => {
                 "`[]` where an object belongs (AWS documentation test events) is written back `{}`"
             }
-            Self::NullListEntryDropped => "a `null` element of a list carries nothing and is dropped",
+            Self::NullListEntryDropped => {
+                "a `null` element of a list carries nothing and is dropped"
+            }
             Self::PreferredRoleListAsFirst => {
                 "`preferredRole` sent as a list (AWS examples) is written back as its first element"
             }
@@ -174,7 +250,15 @@ fn compare(
         (Some(Value::Object(a)), Some(Value::Object(b))) => {
             let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for k in keys {
-                compare(&format!("{path}.{k}"), key, Some(k), a.get(k), b.get(k), used, problems);
+                compare(
+                    &format!("{path}.{k}"),
+                    key,
+                    Some(k),
+                    a.get(k),
+                    b.get(k),
+                    used,
+                    problems,
+                );
             }
         }
         (Some(Value::Array(a)), Some(Value::Array(b))) => {
@@ -184,7 +268,15 @@ fn compare(
             }
             if kept.len() == b.len() {
                 for (i, (x, y)) in kept.iter().zip(b).enumerate() {
-                    compare(&format!("{path}[{i}]"), key, None, Some(x), Some(y), used, problems);
+                    compare(
+                        &format!("{path}[{i}]"),
+                        key,
+                        None,
+                        Some(x),
+                        Some(y),
+                        used,
+                        problems,
+                    );
                 }
             } else {
                 problems.push(format!("{path}: list of {} became {}", a.len(), b.len()));
@@ -199,7 +291,7 @@ fn compare(
             used.insert(PreferredRoleListAsFirst);
         }
         (Some(scalar @ (Value::Bool(_) | Value::Number(_))), Some(Value::String(s)))
-            if in_string_map && *s == scalar.to_string() =>
+            if in_string_map && s.as_str() == scalar.to_string().as_str() =>
         {
             used.insert(ScalarAttributeAsString);
         }
@@ -212,12 +304,20 @@ fn compare(
 
 /// Decodes and re-encodes `fixture`, returning the normalisations it needed.
 fn round_trip(fixture: &Fixture) -> BTreeSet<Normalisation> {
-    let event = decode(&fixture.bytes)
-        .unwrap_or_else(|e| panic!("{}: does not decode: {e}", fixture.name));
+    let event =
+        decode(&fixture.bytes).unwrap_or_else(|e| panic!("{}: does not decode: {e}", fixture.name));
     let output: Value = serde_json::to_value(&event).expect("events encode");
     let input: Value = serde_json::from_slice(&fixture.bytes).expect("fixture is JSON");
     let (mut used, mut problems) = (BTreeSet::new(), Vec::new());
-    compare("$", None, None, Some(&input), Some(&output), &mut used, &mut problems);
+    compare(
+        "$",
+        None,
+        None,
+        Some(&input),
+        Some(&output),
+        &mut used,
+        &mut problems,
+    );
     assert!(
         problems.is_empty(),
         "{}: re-encoding changed the event in ways no listed normalisation explains:\n  {}",
@@ -269,7 +369,10 @@ fn every_fixture_decodes_into_its_trigger_and_version() {
                 let event = result.unwrap_or_else(|e| panic!("{}: {e}", fixture.name));
                 assert_eq!(event.kind(), Some(kind), "{}", fixture.name);
                 let input: Value = serde_json::from_slice(&fixture.bytes).expect("JSON");
-                assert_eq!(Some(event.trigger_source()), input["triggerSource"].as_str());
+                assert_eq!(
+                    Some(event.trigger_source()),
+                    input["triggerSource"].as_str()
+                );
                 decoded += 1;
             }
             Expected::Malformed => {
@@ -280,7 +383,9 @@ fn every_fixture_decodes_into_its_trigger_and_version() {
                     fixture.name
                 );
                 assert!(
-                    error.to_string().contains("is not a Cognito trigger source"),
+                    error
+                        .to_string()
+                        .contains("is not a Cognito trigger source"),
                     "{}: message {error}",
                     fixture.name
                 );
@@ -293,13 +398,19 @@ fn every_fixture_decodes_into_its_trigger_and_version() {
 #[test]
 fn typed_entry_points_accept_their_trigger_and_refuse_others() {
     for fixture in all_fixtures() {
-        let Expected::Kind(expected_kind) = expected(&fixture) else { continue };
+        let Expected::Kind(expected_kind) = expected(&fixture) else {
+            continue;
+        };
         let through_any = serde_json::to_value(decode(&fixture.bytes).expect("decodes")).unwrap();
         for &kind in TriggerKind::ALL {
             let result = decode_as(kind, &fixture.bytes);
             if kind == expected_kind {
                 let typed = result.unwrap_or_else(|e| panic!("{} as {kind}: {e}", fixture.name));
-                assert_eq!(typed, through_any, "{}: typed and any decoding differ", fixture.name);
+                assert_eq!(
+                    typed, through_any,
+                    "{}: typed and any decoding differ",
+                    fixture.name
+                );
             } else if kind.source_prefix() == expected_kind.source_prefix() {
                 assert!(
                     matches!(result, Err(DecodeError::WrongVersion { .. })),
@@ -308,7 +419,10 @@ fn typed_entry_points_accept_their_trigger_and_refuse_others() {
                 );
             } else {
                 let error = result.expect_err(&format!("{} as {kind}", fixture.name));
-                assert!(matches!(error, DecodeError::WrongTrigger { .. }), "{error:?}");
+                assert!(
+                    matches!(error, DecodeError::WrongTrigger { .. }),
+                    "{error:?}"
+                );
                 assert!(error.to_string().contains(kind.name()), "{error}");
             }
         }
@@ -328,12 +442,19 @@ fn re_encoding_gives_back_the_input_up_to_listed_normalisations() {
             exact += 1;
         }
         for normalisation in used {
-            by_normalisation.entry(normalisation).or_default().push(fixture.name.clone());
+            by_normalisation
+                .entry(normalisation)
+                .or_default()
+                .push(fixture.name.clone());
         }
     }
     println!("{exact} fixtures re-encode exactly; the others needed:");
     for (normalisation, fixtures) in &by_normalisation {
-        println!("- {normalisation:?} ({} fixtures): {}", fixtures.len(), normalisation.reason());
+        println!(
+            "- {normalisation:?} ({} fixtures): {}",
+            fixtures.len(),
+            normalisation.reason()
+        );
     }
     // The bundled samples are written the way Cognito sends events: they must come back
     // exactly, or the model is losing something real.
@@ -349,8 +470,10 @@ fn bundled_samples_cover_every_trigger_source_of_every_version() {
         let event = decode(&sample.bytes).expect("samples decode");
         covered.insert((event.trigger_source().to_owned(), event.kind()));
     }
-    let mut wanted: BTreeSet<(String, Option<TriggerKind>)> =
-        SOURCES.iter().map(|(s, k)| ((*s).to_owned(), Some(*k))).collect();
+    let mut wanted: BTreeSet<(String, Option<TriggerKind>)> = SOURCES
+        .iter()
+        .map(|(s, k)| ((*s).to_owned(), Some(*k)))
+        .collect();
     for kind in [
         TriggerKind::PreTokenGenerationV1,
         TriggerKind::PreTokenGenerationV2,
@@ -358,14 +481,21 @@ fn bundled_samples_cover_every_trigger_source_of_every_version() {
     ] {
         wanted.extend(TOKEN_SOURCES.iter().map(|s| ((*s).to_owned(), Some(kind))));
     }
-    wanted.insert((TOKEN_SOURCE_V3_ONLY.to_owned(), Some(TriggerKind::PreTokenGenerationV3)));
+    wanted.insert((
+        TOKEN_SOURCE_V3_ONLY.to_owned(),
+        Some(TriggerKind::PreTokenGenerationV3),
+    ));
     assert_eq!(covered, wanted);
 }
 
 #[test]
 fn cognito_local_events_all_decode() {
     let events = cognito_local_events();
-    assert_eq!(events.len(), 67, "the README of cognito-local fixtures says 67 events");
+    assert_eq!(
+        events.len(),
+        67,
+        "the README of cognito-local fixtures says 67 events"
+    );
     for event in events {
         assert!(decode(&event.bytes).is_ok(), "{}", event.name);
     }
@@ -375,7 +505,9 @@ fn cognito_local_events_all_decode() {
 fn debug_output_never_shows_secrets() {
     let mut checked = 0;
     for fixture in all_fixtures() {
-        let Ok(event) = decode(&fixture.bytes) else { continue };
+        let Ok(event) = decode(&fixture.bytes) else {
+            continue;
+        };
         let input: Value = serde_json::from_slice(&fixture.bytes).expect("JSON");
         let secrets: Vec<&str> = ["password", "code"]
             .iter()
@@ -386,7 +518,11 @@ fn debug_output_never_shows_secrets() {
         }
         let debug = format!("{event:?}");
         for secret in secrets {
-            assert!(!debug.contains(secret), "{}: Debug shows a secret", fixture.name);
+            assert!(
+                !debug.contains(secret),
+                "{}: Debug shows a secret",
+                fixture.name
+            );
             checked += 1;
         }
         assert!(debug.contains("[redacted]"), "{}", fixture.name);
@@ -406,8 +542,14 @@ fn each_listed_normalisation_is_what_the_model_does() {
     let pre_token = br#"{"version":"1","triggerSource":"TokenGeneration_HostedAuth",
         "request":{"groupConfiguration":{"groupsToOverride":[],"iamRolesToOverride":[],"preferredRole":["arn:r"]}},
         "response":{"claimsOverrideDetails":null}}"#;
-    let mut used = round_trip(&Fixture { name: "define".into(), bytes: event.to_vec() });
-    used.extend(round_trip(&Fixture { name: "token".into(), bytes: pre_token.to_vec() }));
+    let mut used = round_trip(&Fixture {
+        name: "define".into(),
+        bytes: event.to_vec(),
+    });
+    used.extend(round_trip(&Fixture {
+        name: "token".into(),
+        bytes: pre_token.to_vec(),
+    }));
     use Normalisation::*;
     assert_eq!(
         used,
@@ -439,6 +581,12 @@ fn meaningful_nulls_and_empties_survive() {
         "request":{"providerName":"X","providerType":"SAML","attributes":{"samlResponse":{}}},
         "response":{"userAttributesToMap":{}}}"#;
     let value = serde_json::to_value(decode(federation).unwrap()).unwrap();
-    assert_eq!(value["response"], serde_json::json!({"userAttributesToMap": {}}));
-    assert_eq!(value["request"]["attributes"], serde_json::json!({"samlResponse": {}}));
+    assert_eq!(
+        value["response"],
+        serde_json::json!({"userAttributesToMap": {}})
+    );
+    assert_eq!(
+        value["request"]["attributes"],
+        serde_json::json!({"samlResponse": {}})
+    );
 }

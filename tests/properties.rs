@@ -3,6 +3,9 @@
 //! - `null` or absence in any field (but `triggerSource` and `version`) never breaks decoding;
 //! - any field replaced by arbitrary JSON never panics, and a refusal reads as plain words.
 
+// Test code: a panic with the value is the clearest failure.
+#![allow(clippy::unwrap_used)]
+
 use std::sync::LazyLock;
 
 use cognito_trigger::{DecodeError, decode};
@@ -45,7 +48,9 @@ fn objects(value: &Value, path: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, bool)>
         Value::Object(map) => {
             let is_string_map = matches!(path.last(), Some(Step::Key(k)) if STRING_MAPS.contains(&k.as_str()))
                 || matches!(path.last(), Some(Step::Key(k)) if k == "claimsToAddOrOverride")
-                    && path.iter().any(|s| matches!(s, Step::Key(k) if k == "claimsOverrideDetails"));
+                    && path
+                        .iter()
+                        .any(|s| matches!(s, Step::Key(k) if k == "claimsOverrideDetails"));
             out.push((path.clone(), is_string_map));
             for (k, v) in map {
                 path.push(Step::Key(k.clone()));

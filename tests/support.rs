@@ -36,8 +36,10 @@ pub fn workspace_root() -> PathBuf {
 /// When it does not exist: the fixture tests must not pass by testing nothing.
 #[must_use]
 pub fn shared_fixtures() -> PathBuf {
-    let dir = std::env::var_os("COGNITO_TRIGGER_SHARED_FIXTURES")
-        .map_or_else(|| workspace_root().join("../shared/fixtures"), PathBuf::from);
+    let dir = std::env::var_os("COGNITO_TRIGGER_SHARED_FIXTURES").map_or_else(
+        || workspace_root().join("../shared/fixtures"),
+        PathBuf::from,
+    );
     assert!(
         dir.is_dir(),
         "shared fixtures not found at {}; set COGNITO_TRIGGER_SHARED_FIXTURES",
@@ -58,7 +60,11 @@ fn json_files(dir: &Path, root: &Path) -> Vec<Fixture> {
             fixtures.extend(json_files(&path, root));
         } else if path.extension().is_some_and(|ext| ext == "json") {
             fixtures.push(Fixture {
-                name: path.strip_prefix(root).unwrap_or(&path).display().to_string(),
+                name: path
+                    .strip_prefix(root)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string(),
                 bytes: std::fs::read(&path).expect("fixture is readable"),
             });
         }

@@ -17,7 +17,7 @@
 ///     .unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
-///     "invalid `request.userAttributes`: expected an object of strings, found integer `7`"
+///     "invalid `request.userAttributes`: expected an object of strings, found number `7`"
 /// );
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -92,7 +92,11 @@ where
     let mut deserializer = serde_json::Deserializer::from_str(json);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => DecodeError::InvalidField {
-            path: if prefix.is_empty() { ".".to_owned() } else { prefix.to_owned() },
+            path: if prefix.is_empty() {
+                ".".to_owned()
+            } else {
+                prefix.to_owned()
+            },
             problem: "could not be decoded".to_owned(),
         },
         Err(error) => {
@@ -106,7 +110,10 @@ where
                 (false, ".") => prefix.to_owned(),
                 (false, p) => format!("{prefix}.{p}"),
             };
-            DecodeError::InvalidField { path, problem: plain_problem(inner) }
+            DecodeError::InvalidField {
+                path,
+                problem: plain_problem(inner),
+            }
         }
     }
 }
@@ -151,16 +158,35 @@ fn strip_position(message: &str) -> &str {
     }
 }
 
-/// Rewrites serde's "invalid type: X, expected Y" as "expected Y, found X".
+/// Rewrites serde's "invalid type: X, expected Y" as "expected Y, found X", in JSON's
+/// words rather than serde's data model ("a list", not "sequence").
 fn plain_problem(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let message = strip_position(&message);
     for prefix in ["invalid type: ", "invalid value: "] {
-        if let Some((found, expected)) =
-            message.strip_prefix(prefix).and_then(|rest| rest.split_once(", expected "))
+        if let Some((found, expected)) = message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split_once(", expected "))
         {
-            return format!("expected {expected}, found {found}");
+            return format!("expected {expected}, found {}", json_words(found));
         }
     }
     message.to_owned()
+}
+
+/// serde's names for what it found (`serde::de::Unexpected`), in JSON's words.
+fn json_words(found: &str) -> String {
+    let renamed = [
+        ("unit value", "null"),
+        ("sequence", "a list"),
+        ("map", "an object"),
+        ("floating point ", "number "),
+        ("integer ", "number "),
+    ];
+    for (serde_word, json_word) in renamed {
+        if let Some(rest) = found.strip_prefix(serde_word) {
+            return format!("{json_word}{rest}");
+        }
+    }
+    found.to_owned()
 }

@@ -84,7 +84,10 @@ enum VersionForm {
 impl<'a> EventVersion<'a> {
     /// A version sent as a string.
     pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
-        Self { text: text.into(), form: VersionForm::String }
+        Self {
+            text: text.into(),
+            form: VersionForm::String,
+        }
     }
 
     /// The version as text (`"1"`), whether it came as a string or a number; `""` when the
@@ -103,13 +106,16 @@ impl<'a> EventVersion<'a> {
     /// A copy free of the input's lifetime.
     #[must_use]
     pub fn into_owned(self) -> EventVersion<'static> {
-        EventVersion { text: Cow::Owned(self.text.into_owned()), form: self.form }
+        EventVersion {
+            text: Cow::Owned(self.text.into_owned()),
+            form: self.form,
+        }
     }
 }
 
 impl fmt::Display for EventVersion<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
+        f.pad(&self.text)
     }
 }
 
@@ -121,19 +127,34 @@ impl<'de> Visitor<'de> for VersionVisitor {
         f.write_str("a string or a number")
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(EventVersion { text: Cow::Borrowed(v), form: VersionForm::String })
+        Ok(EventVersion {
+            text: Cow::Borrowed(v),
+            form: VersionForm::String,
+        })
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(EventVersion { text: Cow::Owned(v.to_owned()), form: VersionForm::String })
+        Ok(EventVersion {
+            text: Cow::Owned(v.to_owned()),
+            form: VersionForm::String,
+        })
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(EventVersion { text: Cow::Owned(v.to_string()), form: VersionForm::Number })
+        Ok(EventVersion {
+            text: Cow::Owned(v.to_string()),
+            form: VersionForm::Number,
+        })
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(EventVersion { text: Cow::Owned(v.to_string()), form: VersionForm::Number })
+        Ok(EventVersion {
+            text: Cow::Owned(v.to_string()),
+            form: VersionForm::Number,
+        })
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(EventVersion { text: Cow::Owned(v.to_string()), form: VersionForm::Number })
+        Ok(EventVersion {
+            text: Cow::Owned(v.to_string()),
+            form: VersionForm::Number,
+        })
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(EventVersion::default())
@@ -251,7 +272,9 @@ impl<'a> RawEvent<'a> {
     /// # Errors
     /// [`DecodeError::MissingTriggerSource`] when the event has none.
     pub fn trigger_source(&self) -> Result<&str, DecodeError> {
-        self.trigger_source.as_deref().ok_or(DecodeError::MissingTriggerSource)
+        self.trigger_source
+            .as_deref()
+            .ok_or(DecodeError::MissingTriggerSource)
     }
 
     /// Which trigger the event belongs to; `None` for a well-formed trigger source (or pre
@@ -337,7 +360,10 @@ impl<'a, T: Trigger> Event<'a, T> {
                     found: quote(raw.version.as_str()),
                 })
             }
-            _ => Err(DecodeError::WrongTrigger { expected: T::KIND.name(), found: quote(source) }),
+            _ => Err(DecodeError::WrongTrigger {
+                expected: T::KIND.name(),
+                found: quote(source),
+            }),
         }
     }
 
@@ -390,7 +416,8 @@ impl<T: Trigger> Serialize for Event<'_, T> {
             name: &'static str,
             value: &V,
         ) -> Result<(), M::Error> {
-            wire.write_as(RawEvent::field_index(name), value.is_unset()).write(map, name, value)
+            wire.write_as(RawEvent::field_index(name), value.is_unset())
+                .write(map, name, value)
         }
         let wire = &self.unknown_fields;
         let mut map = serializer.serialize_map(None)?;

@@ -112,6 +112,15 @@ macro_rules! triggers {
                 }
             }
 
+            /// The event's `version`.
+            #[must_use]
+            pub fn version(&self) -> &EventVersion<'a> {
+                match self {
+                    $( Self::$marker(event) => &event.version, )*
+                    Self::Unrecognized(event) => &event.version,
+                }
+            }
+
             fn from_raw(raw: RawEvent<'a>, kind: Option<TriggerKind>) -> Result<Self, DecodeError> {
                 Ok(match kind {
                     $( Some(TriggerKind::$marker) => Self::$marker(Event::from_raw_unchecked(raw)?), )*
@@ -342,7 +351,9 @@ impl TriggerKind {
     ) -> Result<Option<TriggerKind>, DecodeError> {
         let malformed = || DecodeError::MalformedTriggerSource(quote(trigger_source));
         if trigger_source.len() > MAX_TRIGGER_SOURCE_LEN
-            || !trigger_source.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            || !trigger_source
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
         {
             return Err(malformed());
         }
@@ -360,13 +371,16 @@ impl TriggerKind {
                 _ => None,
             });
         }
-        Ok(Self::ALL.iter().copied().find(|kind| kind.source_prefix() == prefix))
+        Ok(Self::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.source_prefix() == prefix))
     }
 }
 
 impl std::fmt::Display for TriggerKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
+        f.pad(self.name())
     }
 }
 

@@ -78,3 +78,8 @@ pub use wire::{RawJson, Secret, StringMap, UnknownFields};
 pub mod __private {
     pub use crate::wire::{LenientText, StrSeed, Wire, WireDecode, WireField};
 }
+
+/// The README's examples, compiled and run as doc tests so they cannot rot.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -86,7 +86,9 @@ impl<'de> WireDecode<'de> for Cow<'de, str> {
     /// `null` decodes as `""`: envelope strings are documented as always present, and an
     /// empty string is what a handler would compare against anyway.
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(deserializer.deserialize_option(OptionVisitor(StrSeed))?.unwrap_or_default())
+        Ok(deserializer
+            .deserialize_option(OptionVisitor(StrSeed))?
+            .unwrap_or_default())
     }
 }
 
@@ -165,7 +167,9 @@ impl<'de> DeserializeSeed<'de> for StrictBool {
 impl<'de> WireDecode<'de> for bool {
     /// A boolean that Cognito documents as always present; `null` reads as `false`.
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(deserializer.deserialize_option(OptionVisitor(StrictBool))?.unwrap_or(false))
+        Ok(deserializer
+            .deserialize_option(OptionVisitor(StrictBool))?
+            .unwrap_or(false))
     }
 }
 
@@ -299,20 +303,28 @@ impl<'a> StringMap<'a> {
     /// An empty map, which is left out when encoded until an entry is added.
     #[must_use]
     pub const fn new() -> Self {
-        Self { entries: Vec::new(), presence: Presence::Absent }
+        Self {
+            entries: Vec::new(),
+            presence: Presence::Absent,
+        }
     }
 
     /// The value for `key`, if present.
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_ref())
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_ref())
     }
 
     /// `true` when `key` is present with the value `"true"` (Cognito's boolean attributes,
     /// such as `email_verified`, are the strings `"true"` and `"false"`).
     #[must_use]
     pub fn is_true(&self, key: &str) -> bool {
-        self.get(key).is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        self.get(key)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 
     /// Whether `key` is present.
@@ -396,7 +408,9 @@ impl<'a> StringMap<'a> {
     /// The entries as a standard `HashMap` of owned strings.
     #[must_use]
     pub fn to_hash_map(&self) -> std::collections::HashMap<String, String> {
-        self.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect()
+        self.iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
     }
 }
 
@@ -487,11 +501,17 @@ impl<'de> Visitor<'de> for StringMapVisitor {
         f.write_str("an object of strings")
     }
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(StringMap { entries: Vec::new(), presence: Presence::Null })
+        Ok(StringMap {
+            entries: Vec::new(),
+            presence: Presence::Null,
+        })
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         expect_empty_seq(seq, &self)?;
-        Ok(StringMap { entries: Vec::new(), presence: Presence::Present })
+        Ok(StringMap {
+            entries: Vec::new(),
+            presence: Presence::Present,
+        })
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
@@ -500,7 +520,10 @@ impl<'de> Visitor<'de> for StringMapVisitor {
                 entries.push((key, value));
             }
         }
-        Ok(StringMap { entries, presence: Presence::Present })
+        Ok(StringMap {
+            entries,
+            presence: Presence::Present,
+        })
     }
 }
 
@@ -524,7 +547,9 @@ impl<'de> WireDecode<'de> for StringMap<'de> {
 
 impl<'de> de::Deserialize<'de> for StringMap<'static> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StringMapVisitor).map(StringMap::into_owned)
+        deserializer
+            .deserialize_any(StringMapVisitor)
+            .map(StringMap::into_owned)
     }
 }
 
@@ -580,7 +605,10 @@ pub struct UnknownFields<'a> {
 impl PartialEq for UnknownFields<'_> {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len()
-            && self.iter().zip(other.iter()).all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
+            && self
+                .iter()
+                .zip(other.iter())
+                .all(|((ka, va), (kb, vb))| ka == kb && va.get() == vb.get())
     }
 }
 
@@ -588,13 +616,21 @@ impl<'a> UnknownFields<'a> {
     /// No unknown fields.
     #[must_use]
     pub const fn new() -> Self {
-        Self { entries: Vec::new(), present: 0, null: 0 }
+        Self {
+            entries: Vec::new(),
+            present: 0,
+            null: 0,
+        }
     }
 
     /// The raw JSON of field `name`, if the object had it.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&RawValue> {
-        self.entries.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_ref())
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_ref())
     }
 
     /// Sets field `name` to the given raw JSON, replacing an earlier value.
@@ -720,7 +756,9 @@ impl WriteAs {
 impl fmt::Debug for UnknownFields<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Unknown fields may hold anything, secrets included: show names, never values.
-        f.debug_set().entries(self.entries.iter().map(|(k, _)| k)).finish()
+        f.debug_set()
+            .entries(self.entries.iter().map(|(k, _)| k))
+            .finish()
     }
 }
 
@@ -1117,7 +1155,7 @@ macro_rules! open_enum {
 
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
 

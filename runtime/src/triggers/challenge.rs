@@ -127,13 +127,21 @@ impl DefineAuthChallengeResponse {
     /// Authentication succeeded: issue tokens.
     #[must_use]
     pub fn succeed() -> Self {
-        Self { issue_tokens: Some(true), fail_authentication: Some(false), ..Self::default() }
+        Self {
+            issue_tokens: Some(true),
+            fail_authentication: Some(false),
+            ..Self::default()
+        }
     }
 
     /// Authentication failed.
     #[must_use]
     pub fn fail() -> Self {
-        Self { issue_tokens: Some(false), fail_authentication: Some(true), ..Self::default() }
+        Self {
+            issue_tokens: Some(false),
+            fail_authentication: Some(true),
+            ..Self::default()
+        }
     }
 
     /// Present `challenge` next.
@@ -204,14 +212,16 @@ impl CreateAuthChallengeResponse {
     /// Adds a parameter the client sees.
     #[must_use]
     pub fn public_parameter(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.public_challenge_parameters.insert(name.into(), value.into());
+        self.public_challenge_parameters
+            .insert(name.into(), value.into());
         self
     }
 
     /// Adds a parameter only verify auth challenge sees.
     #[must_use]
     pub fn private_parameter(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.private_challenge_parameters.insert(name.into(), value.into());
+        self.private_challenge_parameters
+            .insert(name.into(), value.into());
         self
     }
 
@@ -265,6 +275,9 @@ impl VerifyAuthChallengeResponseResponse {
     /// The verdict on the answer.
     #[must_use]
     pub fn answer(correct: bool) -> Self {
-        Self { answer_correct: Some(correct), ..Self::default() }
+        Self {
+            answer_correct: Some(correct),
+            ..Self::default()
+        }
     }
 }

@@ -97,7 +97,10 @@ impl InboundFederationResponse {
     /// Keep every attribute the provider sent: `{"userAttributesToMap": {}}`.
     #[must_use]
     pub fn keep_all() -> Self {
-        Self { user_attributes_to_map: StringMap::new().present(), ..Self::default() }
+        Self {
+            user_attributes_to_map: StringMap::new().present(),
+            ..Self::default()
+        }
     }
 
     /// Map exactly these attributes.

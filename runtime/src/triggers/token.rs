@@ -48,7 +48,9 @@ wire_struct! {
 impl PreTokenGenerationRequest<'_> {
     /// The user's groups; empty when Cognito sent none.
     pub fn groups(&self) -> impl Iterator<Item = &str> + '_ {
-        self.group_configuration.iter().flat_map(|c| c.groups_to_override.iter().map(AsRef::as_ref))
+        self.group_configuration
+            .iter()
+            .flat_map(|c| c.groups_to_override.iter().map(AsRef::as_ref))
     }
 
     /// Whether the user is in `group`.
@@ -104,7 +106,8 @@ impl<'de> WireDecode<'de> for PreferredRole<'de> {
                 Ok(PreferredRole(Some(Cow::Owned(v.to_owned()))))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let first = seq.next_element_seed(crate::wire::Wire::<Option<Cow<'de, str>>>::new())?;
+                let first =
+                    seq.next_element_seed(crate::wire::Wire::<Option<Cow<'de, str>>>::new())?;
                 while seq.next_element::<de::IgnoredAny>()?.is_some() {}
                 Ok(PreferredRole(first.flatten()))
             }
@@ -155,10 +158,12 @@ impl Serialize for GroupOverride {
 
 impl<'de> Deserialize<'de> for GroupOverride {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(match Option::<GroupOverrideDetails>::deserialize(deserializer)? {
-            None => Self::Suppress,
-            Some(details) => Self::Replace(details),
-        })
+        Ok(
+            match Option::<GroupOverrideDetails>::deserialize(deserializer)? {
+                None => Self::Suppress,
+                Some(details) => Self::Replace(details),
+            },
+        )
     }
 }
 
@@ -241,26 +246,35 @@ impl PreTokenGenerationV1Response {
     }
 
     fn details(&mut self) -> &mut ClaimsOverrideDetails {
-        self.claims_override_details.get_or_insert_with(Default::default)
+        self.claims_override_details
+            .get_or_insert_with(Default::default)
     }
 
     /// Adds (or replaces) an ID token claim.
     #[must_use]
     pub fn add_claim(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.details().claims_to_add_or_override.insert(name.into(), value.into());
+        self.details()
+            .claims_to_add_or_override
+            .insert(name.into(), value.into());
         self
     }
 
     /// Removes an ID token claim.
     #[must_use]
     pub fn suppress_claim(mut self, name: impl Into<String>) -> Self {
-        self.details().claims_to_suppress.get_or_insert_with(Vec::new).push(name.into());
+        self.details()
+            .claims_to_suppress
+            .get_or_insert_with(Vec::new)
+            .push(name.into());
         self
     }
 
     /// Puts exactly these groups in the tokens.
     #[must_use]
-    pub fn override_groups<I: IntoIterator<Item = S>, S: Into<String>>(mut self, groups: I) -> Self {
+    pub fn override_groups<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        groups: I,
+    ) -> Self {
         self.details().group_override_details =
             GroupOverride::Replace(GroupOverrideDetails::groups(groups));
         self
@@ -346,62 +360,92 @@ impl PreTokenGenerationV2Response {
     }
 
     fn details(&mut self) -> &mut ClaimsAndScopeOverrideDetails {
-        self.claims_and_scope_override_details.get_or_insert_with(Default::default)
+        self.claims_and_scope_override_details
+            .get_or_insert_with(Default::default)
     }
 
     fn id_token(&mut self) -> &mut IdTokenGeneration {
-        self.details().id_token_generation.get_or_insert_with(Default::default)
+        self.details()
+            .id_token_generation
+            .get_or_insert_with(Default::default)
     }
 
     fn access_token(&mut self) -> &mut AccessTokenGeneration {
-        self.details().access_token_generation.get_or_insert_with(Default::default)
+        self.details()
+            .access_token_generation
+            .get_or_insert_with(Default::default)
     }
 
     /// Adds (or replaces) an ID token claim.
     #[must_use]
     pub fn add_id_token_claim(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.id_token().claims_to_add_or_override.get_or_insert_with(Map::new).insert(name.into(), value.into());
+        self.id_token()
+            .claims_to_add_or_override
+            .get_or_insert_with(Map::new)
+            .insert(name.into(), value.into());
         self
     }
 
     /// Adds (or replaces) an access token claim.
     #[must_use]
-    pub fn add_access_token_claim(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
-        self.access_token().claims_to_add_or_override.get_or_insert_with(Map::new).insert(name.into(), value.into());
+    pub fn add_access_token_claim(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<Value>,
+    ) -> Self {
+        self.access_token()
+            .claims_to_add_or_override
+            .get_or_insert_with(Map::new)
+            .insert(name.into(), value.into());
         self
     }
 
     /// Removes an ID token claim.
     #[must_use]
     pub fn suppress_id_token_claim(mut self, name: impl Into<String>) -> Self {
-        self.id_token().claims_to_suppress.get_or_insert_with(Vec::new).push(name.into());
+        self.id_token()
+            .claims_to_suppress
+            .get_or_insert_with(Vec::new)
+            .push(name.into());
         self
     }
 
     /// Removes an access token claim.
     #[must_use]
     pub fn suppress_access_token_claim(mut self, name: impl Into<String>) -> Self {
-        self.access_token().claims_to_suppress.get_or_insert_with(Vec::new).push(name.into());
+        self.access_token()
+            .claims_to_suppress
+            .get_or_insert_with(Vec::new)
+            .push(name.into());
         self
     }
 
     /// Adds a scope to the access token.
     #[must_use]
     pub fn add_scope(mut self, scope: impl Into<String>) -> Self {
-        self.access_token().scopes_to_add.get_or_insert_with(Vec::new).push(scope.into());
+        self.access_token()
+            .scopes_to_add
+            .get_or_insert_with(Vec::new)
+            .push(scope.into());
         self
     }
 
     /// Removes a scope from the access token.
     #[must_use]
     pub fn suppress_scope(mut self, scope: impl Into<String>) -> Self {
-        self.access_token().scopes_to_suppress.get_or_insert_with(Vec::new).push(scope.into());
+        self.access_token()
+            .scopes_to_suppress
+            .get_or_insert_with(Vec::new)
+            .push(scope.into());
         self
     }
 
     /// Puts exactly these groups in the tokens.
     #[must_use]
-    pub fn override_groups<I: IntoIterator<Item = S>, S: Into<String>>(mut self, groups: I) -> Self {
+    pub fn override_groups<I: IntoIterator<Item = S>, S: Into<String>>(
+        mut self,
+        groups: I,
+    ) -> Self {
         self.details().group_override_details =
             GroupOverride::Replace(GroupOverrideDetails::groups(groups));
         self
