@@ -181,11 +181,35 @@ wire_struct! {
 
 impl GroupOverrideDetails {
     /// Exactly these groups, and no roles.
+    ///
+    /// ```
+    /// use cognito_trigger::GroupOverrideDetails;
+    ///
+    /// let details = GroupOverrideDetails::groups(["admins"])
+    ///     .iam_roles(["arn:aws:iam::123456789012:role/admin"])
+    ///     .preferred_role("arn:aws:iam::123456789012:role/admin");
+    /// assert_eq!(details.groups_to_override, Some(vec!["admins".to_owned()]));
+    /// assert!(details.preferred_role.is_some());
+    /// ```
     pub fn groups<I: IntoIterator<Item = S>, S: Into<String>>(groups: I) -> Self {
         Self {
             groups_to_override: Some(groups.into_iter().map(Into::into).collect()),
             ..Self::default()
         }
+    }
+
+    /// Sets the IAM roles (`cognito:roles` in the ID token).
+    #[must_use]
+    pub fn iam_roles<I: IntoIterator<Item = S>, S: Into<String>>(mut self, roles: I) -> Self {
+        self.iam_roles_to_override = Some(roles.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets the preferred role (`cognito:preferred_role` in the ID token).
+    #[must_use]
+    pub fn preferred_role(mut self, role: impl Into<String>) -> Self {
+        self.preferred_role = Some(role.into());
+        self
     }
 
     /// The user's current groups and roles, as the request gave them: the starting point
