@@ -1,7 +1,22 @@
-//! Procedural macros for [`cognito-trigger`](https://docs.rs/cognito-trigger).
+//! The `#[cognito_trigger(...)]` attribute. Use it through the `cognito-trigger` crate,
+//! which re-exports it and documents it.
 //!
-//! Do not depend on this crate directly: the runtime crate re-exports everything here and
-//! pins this crate to its own exact version. The `#[cognito_trigger(...)]` attribute lands
-//! here together with its compile-fail tests (tracked as the macro issue); until then this
-//! crate is an empty member of the workspace so that its manifest, lints and version pin
-//! are in place.
+//! The work is split the usual way: `options` parses the attribute's arguments,
+//! `signature` reads the function into a model that keeps every span, both report every
+//! mistake they find (not just the first), and `expand` writes the code. The function
+//! itself is always emitted unchanged, also when there are errors, so one mistake gives
+//! one message and editors keep working.
+
+use proc_macro::TokenStream;
+
+mod errors;
+mod expand;
+mod kinds;
+mod options;
+mod signature;
+
+/// Turns a plain function into a Cognito trigger handler. See `cognito_trigger::cognito_trigger`.
+#[proc_macro_attribute]
+pub fn cognito_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
+    expand::cognito_trigger(args.into(), item.into()).into()
+}

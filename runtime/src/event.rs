@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DecodeError, diagnose, diagnose_event, quote};
 use crate::kind::TriggerKind;
-use crate::wire::{RawJson, UnknownFields, WireDecode, WireField, wire_struct};
+use crate::wire::{Overlay, RawJson, UnknownFields, WireDecode, WireField, wire_struct};
 
 /// A Cognito trigger: the marker type that picks an [`Event`]'s request, response and
 /// trigger-source types. One marker exists per trigger and per pre token generation
@@ -33,12 +33,21 @@ pub trait Trigger: Sized + 'static + private::Sealed {
         + PartialEq;
     /// The trigger-specific `response` object.
     type Response: de::DeserializeOwned
+        + Overlay
         + WireField
         + Serialize
         + Clone
         + fmt::Debug
         + Default
-        + PartialEq;
+        + PartialEq
+        + Send
+        + Sync;
+
+    /// Fills in what Cognito must not be left to guess once the handler has answered
+    /// (contract 17.3): define auth challenge fails closed, verify auth challenge reads an
+    /// unset verdict as wrong, inbound federation sends `{}` ("keep every attribute").
+    /// Every other trigger keeps Cognito's defaults.
+    fn settle(_response: &mut Self::Response) {}
 }
 
 pub(crate) mod private {

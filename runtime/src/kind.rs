@@ -23,6 +23,7 @@ macro_rules! triggers {
             request: $request:ident,
             response: $response:ty,
             event: $event:ident,
+            $( settle: $settle:path, )?
         }
     )*) => {
         $(
@@ -37,6 +38,13 @@ macro_rules! triggers {
                 type Source = $source;
                 type Request<'a> = $request<'a>;
                 type Response = $response;
+                $( fn settle(response: &mut Self::Response) { $settle(response) } )?
+            }
+
+            impl crate::handler::IntoOutcome<$marker> for $response {
+                fn into_outcome(self) -> crate::handler::Outcome<$marker> {
+                    ::std::result::Result::Ok(::std::option::Option::Some(self))
+                }
             }
 
             #[doc = concat!("A ", $name, " event: [`Event`] of [`", stringify!($marker), "`].")]
@@ -197,6 +205,7 @@ triggers! {
         request: DefineAuthChallengeRequest,
         response: DefineAuthChallengeResponse,
         event: DefineAuthChallengeEvent,
+        settle: DefineAuthChallengeResponse::settle,
     }
     /// Create auth challenge: builds a custom challenge for the client to answer.
     CreateAuthChallenge {
@@ -219,6 +228,7 @@ triggers! {
         request: VerifyAuthChallengeResponseRequest,
         response: VerifyAuthChallengeResponseResponse,
         event: VerifyAuthChallengeResponseEvent,
+        settle: VerifyAuthChallengeResponseResponse::settle,
     }
     /// Pre token generation, `V1_0` (event version `"1"`): ID token claims and groups.
     PreTokenGenerationV1 {
@@ -313,6 +323,7 @@ triggers! {
         request: InboundFederationRequest,
         response: InboundFederationResponse,
         event: InboundFederationEvent,
+        settle: InboundFederationResponse::settle,
     }
 }
 

@@ -60,9 +60,18 @@
 
 mod error;
 mod event;
+mod handler;
 mod kind;
 mod triggers;
 mod wire;
+
+pub use cognito_trigger_macros::cognito_trigger;
+pub use handler::{
+    Context, ContextParam, EventParam, Handler, IntoOutcome, IntoTriggerError, InvocationError,
+    Outcome, Reject, StateParam, TriggerError, internal_error_message, invoke, run, run_with_state,
+};
+/// The Lambda runtime this crate runs on, for its `Error`, `Context` and more.
+pub use lambda_runtime;
 
 pub use error::DecodeError;
 pub use event::{
@@ -76,7 +85,38 @@ pub use wire::{RawJson, Secret, StringMap, UnknownFields};
 /// change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::wire::{LenientText, StrSeed, Wire, WireDecode, WireField};
+    pub use crate::wire::{LenientText, Overlay, StrSeed, Wire, WireDecode, WireField};
+
+    /// The handler's return value as an [`Outcome`](crate::Outcome); the macro spans this
+    /// call at the user's return type, so a wrong type is reported there.
+    pub fn into_outcome<T: crate::Trigger, R: crate::IntoOutcome<T>>(
+        value: R,
+    ) -> crate::Outcome<T> {
+        value.into_outcome()
+    }
+}
+
+/// The value that stands for a `#[cognito_trigger]` function when running or registering
+/// it: `handler!(auto_confirm)`.
+///
+/// The attribute keeps the function as written (call it directly in unit tests) and adds a
+/// same-named struct implementing [`Handler`]; this macro names that struct's value.
+///
+/// ```
+/// use cognito_trigger::{cognito_trigger, handler, Handler, PostConfirmationEvent};
+///
+/// #[cognito_trigger(PostConfirmation)]
+/// fn welcome(_event: &PostConfirmationEvent<'_>) {}
+///
+/// fn name_of<H: Handler>(_: &H) -> &'static str { H::NAME }
+/// assert_eq!(name_of(&handler!(welcome)), "welcome");
+/// ```
+#[macro_export]
+macro_rules! handler {
+    // Plain tokens, not a `path` fragment: a struct literal cannot start with one.
+    ($($handler:tt)+) => {
+        $($handler)+ {}
+    };
 }
 
 /// The README's examples, compiled and run as doc tests so they cannot rot.

@@ -679,12 +679,23 @@ impl<'a> UnknownFields<'a> {
         }
     }
 
+    /// Adds `other`'s fields, replacing same-named ones (used by [`Overlay`]).
+    #[doc(hidden)]
+    pub fn absorb(&mut self, other: UnknownFields<'a>) {
+        for (name, value) in other.entries {
+            self.entries.retain(|(k, _)| *k != name);
+            self.entries.push((name, value));
+        }
+    }
+
     /// Records that known field `index` was in the input, and whether it was `null`.
     #[doc(hidden)]
     pub fn record_known(&mut self, index: u32, was_null: bool) {
         self.present |= 1 << index;
         if was_null {
             self.null |= 1 << index;
+        } else {
+            self.null &= !(1 << index);
         }
     }
 
@@ -1033,6 +1044,18 @@ macro_rules! wire_struct {
             }
         }
 
+        impl $crate::wire::Overlay for $name {
+            fn overlay(&mut self, decided: Self) {
+                $(
+                    if !$crate::wire::WireField::is_unset(&decided.$field) {
+                        self.$field = decided.$field;
+                        self.unknown_fields.record_known(const { Self::field_index($wire) }, false);
+                    }
+                )*
+                self.unknown_fields.absorb(decided.unknown_fields);
+            }
+        }
+
         wire_struct!(@serialize $name [] $( $wire => $field ),*);
     };
 
@@ -1085,6 +1108,14 @@ macro_rules! wire_struct {
 }
 
 pub(crate) use wire_struct;
+
+/// Laying a handler's decisions over the response Cognito pre-filled.
+pub trait Overlay {
+    /// Every field `decided` sets replaces the same field of `self`; fields it leaves unset
+    /// keep what Cognito sent (`null` stays `null`), and so do unknown fields it does not
+    /// name.
+    fn overlay(&mut self, decided: Self);
+}
 
 /// String equality usable in `const` context (field-name lookups in [`wire_struct!`]).
 #[must_use]

@@ -124,6 +124,18 @@ wire_struct! {
 }
 
 impl DefineAuthChallengeResponse {
+    /// Fails closed when the response decides nothing: Cognito documents no meaning for
+    /// an answer with no next challenge, no tokens and no failure.
+    pub(crate) fn settle(&mut self) {
+        let decided = self.issue_tokens == Some(true)
+            || self.fail_authentication == Some(true)
+            || self.challenge_name.is_some();
+        if !decided {
+            self.issue_tokens = Some(false);
+            self.fail_authentication = Some(true);
+        }
+    }
+
     /// Authentication succeeded: issue tokens.
     #[must_use]
     pub fn succeed() -> Self {
@@ -272,6 +284,11 @@ wire_struct! {
 }
 
 impl VerifyAuthChallengeResponseResponse {
+    /// An unset verdict is a wrong answer.
+    pub(crate) fn settle(&mut self) {
+        self.answer_correct.get_or_insert(false);
+    }
+
     /// The verdict on the answer.
     #[must_use]
     pub fn answer(correct: bool) -> Self {

@@ -94,6 +94,15 @@ wire_struct! {
 }
 
 impl InboundFederationResponse {
+    /// An unset map becomes `{}`: Cognito documents `{}` as "keep every attribute" and
+    /// leaves absence and `null` undefined.
+    pub(crate) fn settle(&mut self) {
+        if self.user_attributes_to_map.is_empty() {
+            self.user_attributes_to_map =
+                std::mem::take(&mut self.user_attributes_to_map).present();
+        }
+    }
+
     /// Keep every attribute the provider sent: `{"userAttributesToMap": {}}`.
     #[must_use]
     pub fn keep_all() -> Self {

@@ -1,0 +1,180 @@
+//! Writing the code: the function as it was, plus a same-named struct (in the type
+//! namespace only, so the function stays callable) that implements the runtime's
+//! `Handler` by calling the function.
+//!
+//! Every check is left to rustc through the runtime's traits: each argument is produced by
+//! `<ParamType as EventParam<..>>::from_event(..)` and the result goes through
+//! `into_outcome::<Kind, _>(..)`, each spanned at the user's own type, so a type mistake is
+//! reported once, at the user's parameter or return type, with the runtime's
+//! `#[diagnostic::on_unimplemented]` message.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::{ItemFn, Path};
+
+use crate::errors::Errors;
+use crate::kinds::Kind;
+use crate::options::{self, Options};
+use crate::signature::{self, HandlerFn, Role};
+
+/// The attribute's expansion.
+pub(crate) fn cognito_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let options = options::parse(args, &mut errors);
+    let function = match syn::parse2::<ItemFn>(item.clone()) {
+        Ok(function) => function,
+        Err(_) => {
+            let head: TokenStream = item.clone().into_iter().take(2).collect();
+            errors.push(syn::Error::new_spanned(
+                head,
+                "`#[cognito_trigger(...)]` goes on a function: `fn handler(event: &PreSignUpEvent<'_>)`",
+            ));
+            let errors = errors.into_compile_errors();
+            return quote! { #item #errors };
+        }
+    };
+    let handler = signature::read(
+        &function,
+        options.kind.as_ref().map(|(kind, _)| *kind),
+        &mut errors,
+    );
+    match (&options.kind, errors.is_empty()) {
+        (Some((kind, _)), true) => {
+            let implementation = handler_impl(&function, &handler, kind, &options);
+            quote! { #function #implementation }
+        }
+        _ => {
+            let errors = errors.into_compile_errors();
+            quote! { #function #errors }
+        }
+    }
+}
+
+/// The paths the expansion names, all under one root (`::cognito_trigger` unless
+/// `crate = "..."` says otherwise). Standard library paths are written out in full where
+/// they are used (`::core::...`), so a user's `Result` or `Option` cannot capture them.
+struct Paths {
+    root: Path,
+}
+
+impl Paths {
+    fn new(options: &Options) -> Self {
+        Self {
+            root: options
+                .krate
+                .clone()
+                .unwrap_or_else(|| syn::parse_quote!(::cognito_trigger)),
+        }
+    }
+
+    /// A public item of the runtime, such as `Handler` or `PreSignUp`.
+    fn item(&self, name: &str) -> TokenStream {
+        let root = &self.root;
+        let name = Ident::new(name, Span::call_site());
+        quote!(#root::#name)
+    }
+
+    /// An item of the runtime's hidden support module.
+    fn private(&self, name: &str) -> TokenStream {
+        let root = &self.root;
+        let name = Ident::new(name, Span::call_site());
+        quote!(#root::__private::#name)
+    }
+}
+
+fn handler_impl(
+    function: &ItemFn,
+    handler: &HandlerFn,
+    kind: &Kind,
+    options: &Options,
+) -> TokenStream {
+    let paths = Paths::new(options);
+    let name = &function.sig.ident;
+    let vis = &function.vis;
+    let marker = paths.item(kind.marker);
+    let handler_trait = paths.item("Handler");
+    let event_type = paths.item("Event");
+    let context_type = paths.item("Context");
+    let outcome = paths.item("Outcome");
+
+    // Locals get mixed-site hygiene: they can never collide with the user's names.
+    let event = Ident::new("__cognito_event", Span::mixed_site());
+    let context = Ident::new("__cognito_context", Span::mixed_site());
+    let state = Ident::new("__cognito_state", Span::mixed_site());
+    let answer = Ident::new("__cognito_answer", Span::mixed_site());
+
+    let arguments = handler.params.iter().map(|param| {
+        let ty = &param.ty;
+        let (conversion, value) = match param.role {
+            Role::Event => {
+                let event_param = paths.item("EventParam");
+                (quote!(#event_param<'_, '_, #marker>>::from_event), &event)
+            }
+            Role::Context => {
+                let context_param = paths.item("ContextParam");
+                (quote!(#context_param<'_>>::from_context), &context)
+            }
+            Role::State => {
+                let state_param = paths.item("StateParam");
+                (quote!(#state_param<'_, Self::State>>::from_state), &state)
+            }
+        };
+        quote_spanned!(ty.span()=> <#ty as #conversion(#value))
+    });
+    let state_type = handler
+        .params
+        .iter()
+        .find(|param| param.role == Role::State)
+        .map_or_else(
+            || quote!(()),
+            |param| {
+                let referent = &param.referent;
+                quote!(#referent)
+            },
+        );
+    let await_answer = handler.is_async.then(|| quote!(.await));
+    let into_outcome = paths.private("into_outcome");
+    let settle_answer = match &handler.output {
+        Some(output) => quote_spanned!(output.span()=> #into_outcome::<#marker, #output>(#answer)),
+        None => quote!(#into_outcome::<#marker, ()>(#answer)),
+    };
+    let accepts = options.sources.as_ref().map(|sources| {
+        let source_enum = paths.item(kind.source_enum);
+        let variants = sources.iter().map(|source| quote!(#source_enum::#source));
+        quote! {
+            fn accepts(source: &#source_enum) -> bool {
+                ::core::matches!(source, #(#variants)|*)
+            }
+        }
+    });
+    let doc =
+        format!("The trigger handler of the function [`{name}`], for registering and running it.");
+    let struct_name = format_ident!("{}", name);
+
+    quote! {
+        #[doc = #doc]
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #struct_name {}
+
+        impl #handler_trait for #struct_name {
+            type Trigger = #marker;
+            type State = #state_type;
+            const NAME: &'static str = ::core::stringify!(#name);
+
+            #accepts
+
+            async fn call(
+                &self,
+                #event: &#event_type<'_, #marker>,
+                #context: &#context_type,
+                #state: &Self::State,
+            ) -> #outcome<#marker> {
+                let _ = (&#event, &#context, &#state);
+                let #answer = #name(#(#arguments),*) #await_answer;
+                #settle_answer
+            }
+        }
+    }
+}

@@ -1,0 +1,733 @@
+//! Running a handler: what it may take and return, how its answer becomes the event
+//! Cognito gets back, and how its errors become what the end user reads.
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use futures_util::FutureExt as _;
+
+use crate::error::DecodeError;
+use crate::event::{Event, RawEvent, Trigger, TriggerSource};
+use crate::kind::TriggerKind;
+use crate::wire::Overlay;
+
+// ---------------------------------------------------------------------------------------
+// Errors a handler returns
+
+/// A refusal meant for the end user: Cognito shows it as
+/// `<Trigger> failed with error <message>.`
+///
+/// Return it (or any error whose [`source`](StdError::source) chain contains one) to say
+/// no: to a sign-up, a sign-in, a migration. Cognito adds the final period, so a trailing
+/// period in the message is dropped rather than doubled.
+///
+/// ```
+/// use cognito_trigger::{PreSignUpEvent, PreSignUpResponse, Reject};
+///
+/// fn check(event: &PreSignUpEvent<'_>) -> Result<PreSignUpResponse, Reject> {
+///     match event.request.user_attributes.get("email") {
+///         Some(email) if email.ends_with("@example.com") => Ok(PreSignUpResponse::new()),
+///         _ => Err(Reject::new("Sign-up is open to example.com addresses only.")),
+///     }
+/// }
+/// # let _ = check;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reject {
+    message: Cow<'static, str>,
+}
+
+impl Reject {
+    /// A refusal with the message the end user will read.
+    pub fn new(message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    /// The message as given.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The message as it goes to Cognito: without the trailing period Cognito adds.
+    #[must_use]
+    pub fn message_for_cognito(&self) -> &str {
+        let trimmed = self.message.trim_end();
+        trimmed.strip_suffix('.').unwrap_or(trimmed)
+    }
+}
+
+impl fmt::Display for Reject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for Reject {}
+
+/// Why a handler did not answer: a [`Reject`] for the end user, or an internal failure
+/// that is logged and hidden behind a generic message.
+///
+/// Any `std::error::Error + Send + Sync + 'static` converts into it with `?`; it is a
+/// rejection when the error, or an error in its `source()` chain, is a [`Reject`], and an
+/// internal failure otherwise. (It is not itself a `std::error::Error`, so that this
+/// conversion can exist, as with `anyhow::Error`.) With thiserror, wrap a `Reject` as a
+/// source (`#[from]` or `#[source]`); `#[error(transparent)]` would hide it from the chain.
+///
+/// ```
+/// use cognito_trigger::{Reject, TriggerError};
+///
+/// #[derive(Debug, thiserror::Error)]
+/// enum SignUpError {
+///     #[error("{0}")]
+///     Refused(#[from] Reject),
+///     #[error("directory lookup failed")]
+///     Directory(#[source] std::io::Error),
+/// }
+///
+/// let refused = TriggerError::from(SignUpError::Refused(Reject::new("Domain not allowed")));
+/// assert_eq!(refused.rejection(), Some("Domain not allowed"));
+/// let failed = TriggerError::from(SignUpError::Directory(std::io::ErrorKind::TimedOut.into()));
+/// assert_eq!(failed.rejection(), None);
+/// ```
+pub struct TriggerError {
+    repr: Repr,
+}
+
+enum Repr {
+    Reject(Reject),
+    Internal(Box<dyn StdError + Send + Sync + 'static>),
+}
+
+impl TriggerError {
+    /// A rejection with a message for the end user.
+    pub fn reject(message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            repr: Repr::Reject(Reject::new(message)),
+        }
+    }
+
+    /// An internal failure: logged with its cause chain, never shown to the end user.
+    pub fn internal(error: impl Into<Box<dyn StdError + Send + Sync + 'static>>) -> Self {
+        Self::classify(error.into())
+    }
+
+    /// The end user's message, when this is a rejection.
+    #[must_use]
+    pub fn rejection(&self) -> Option<&str> {
+        match &self.repr {
+            Repr::Reject(reject) => Some(reject.message()),
+            Repr::Internal(_) => None,
+        }
+    }
+
+    fn classify(error: Box<dyn StdError + Send + Sync + 'static>) -> Self {
+        let error = match error.downcast::<Reject>() {
+            Ok(reject) => {
+                return Self {
+                    repr: Repr::Reject(*reject),
+                };
+            }
+            Err(error) => error,
+        };
+        let mut source = error.source();
+        while let Some(cause) = source {
+            if let Some(reject) = cause.downcast_ref::<Reject>() {
+                return Self {
+                    repr: Repr::Reject(reject.clone()),
+                };
+            }
+            source = cause.source();
+        }
+        Self {
+            repr: Repr::Internal(error),
+        }
+    }
+
+    /// The error and its causes, outermost first, joined by `: `.
+    fn chain(&self) -> String {
+        match &self.repr {
+            Repr::Reject(reject) => reject.message().to_owned(),
+            Repr::Internal(error) => {
+                let mut chain = error.to_string();
+                let mut source = error.source();
+                while let Some(cause) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                chain
+            }
+        }
+    }
+}
+
+impl<E: StdError + Send + Sync + 'static> From<E> for TriggerError {
+    fn from(error: E) -> Self {
+        Self::classify(Box::new(error))
+    }
+}
+
+impl fmt::Debug for TriggerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.repr {
+            Repr::Reject(reject) => f.debug_tuple("Reject").field(&reject.message()).finish(),
+            Repr::Internal(_) => f.debug_tuple("Internal").field(&self.chain()).finish(),
+        }
+    }
+}
+
+impl fmt::Display for TriggerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.chain())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// What a handler may take and return, with messages for Cognito users when it does not fit
+
+/// What a handler answers: `None` keeps Cognito's defaults, `Some` sets the response.
+pub type Outcome<T> = Result<Option<<T as Trigger>::Response>, TriggerError>;
+
+/// A value a `T` handler may return: `()`, `T`'s response, or a `Result` of either whose
+/// error converts into [`TriggerError`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not something a `{T}` trigger handler can return",
+    label = "this return type",
+    note = "return `()` (keep Cognito's defaults), the trigger's response type, or a `Result` of either with an error type such as `cognito_trigger::Reject`"
+)]
+pub trait IntoOutcome<T: Trigger> {
+    /// The handler's answer.
+    fn into_outcome(self) -> Outcome<T>;
+}
+
+impl<T: Trigger> IntoOutcome<T> for () {
+    fn into_outcome(self) -> Outcome<T> {
+        Ok(None)
+    }
+}
+
+impl<T: Trigger, R: IntoOutcome<T>, E: IntoTriggerError> IntoOutcome<T> for Result<R, E> {
+    fn into_outcome(self) -> Outcome<T> {
+        self.map_err(IntoTriggerError::into_trigger_error)
+            .and_then(R::into_outcome)
+    }
+}
+
+/// An error type a handler may return.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a trigger handler's error type",
+    label = "this error type",
+    note = "use `cognito_trigger::Reject` for a message the end user reads, any `std::error::Error + Send + Sync + 'static` for an internal failure, or `cognito_trigger::TriggerError`"
+)]
+pub trait IntoTriggerError {
+    /// Converts into the framework's error.
+    fn into_trigger_error(self) -> TriggerError;
+}
+
+impl<E: StdError + Send + Sync + 'static> IntoTriggerError for E {
+    fn into_trigger_error(self) -> TriggerError {
+        TriggerError::from(self)
+    }
+}
+
+impl IntoTriggerError for TriggerError {
+    fn into_trigger_error(self) -> TriggerError {
+        self
+    }
+}
+
+/// The event parameter of a `T` handler: `&Event<'_, T>` (such as `&PreSignUpEvent<'_>`).
+#[diagnostic::on_unimplemented(
+    message = "a `{T}` handler takes its event as `&Event<'_, {T}>`, not `{Self}`",
+    label = "the event parameter",
+    note = "each trigger kind has an event alias: `PreSignUp` takes `&PreSignUpEvent<'_>`, `PreTokenGenerationV2` takes `&PreTokenGenerationV2Event<'_>`; the kind `PreTokenGeneration` is V1_0"
+)]
+pub trait EventParam<'r, 'e, T: Trigger>: Sized {
+    /// Passes the event.
+    fn from_event(event: &'r Event<'e, T>) -> Self;
+}
+
+// Two lifetimes: `Event<'e, T>` is invariant in `'e` (it holds `T::Request<'e>`), so a
+// borrow of it cannot be shortened to one lifetime.
+impl<'r, 'e, T: Trigger> EventParam<'r, 'e, T> for &'r Event<'e, T> {
+    fn from_event(event: &'r Event<'e, T>) -> Self {
+        event
+    }
+}
+
+/// A context parameter: `&cognito_trigger::Context` or `&lambda_runtime::Context`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a context a trigger handler can take",
+    label = "taken as the Lambda context because its type is named `Context`",
+    note = "take `&cognito_trigger::Context` (or `&lambda_runtime::Context`)"
+)]
+pub trait ContextParam<'c>: Sized {
+    /// Passes the context.
+    fn from_context(context: &'c Context) -> Self;
+}
+
+impl<'c> ContextParam<'c> for &'c Context {
+    fn from_context(context: &'c Context) -> Self {
+        context
+    }
+}
+
+impl<'c> ContextParam<'c> for &'c lambda_runtime::Context {
+    fn from_context(context: &'c Context) -> Self {
+        &context.lambda
+    }
+}
+
+/// The shared-state parameter of a handler whose state is `S`: `&S`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not the shared state `&{S}` this handler is run with",
+    label = "the shared-state parameter",
+    note = "the state is built once at cold start and lent to every invocation"
+)]
+pub trait StateParam<'s, S>: Sized {
+    /// Passes the state.
+    fn from_state(state: &'s S) -> Self;
+}
+
+impl<'s, S> StateParam<'s, S> for &'s S {
+    fn from_state(state: &'s S) -> Self {
+        state
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Context
+
+/// What the invocation knows beyond the event: the Lambda request ID and deadline.
+///
+/// ```
+/// use cognito_trigger::Context;
+/// use std::time::Duration;
+///
+/// let context = Context::new("8f1e-local").with_remaining(Duration::from_secs(3));
+/// assert_eq!(context.request_id(), "8f1e-local");
+/// assert!(context.remaining().unwrap() <= Duration::from_secs(3));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    lambda: lambda_runtime::Context,
+    deadline: Option<SystemTime>,
+}
+
+impl Context {
+    /// A context for an invocation outside Lambda (tests, local runs).
+    pub fn new(request_id: impl Into<String>) -> Self {
+        // lambda_runtime's Context is non-exhaustive: start from its default.
+        let mut lambda = lambda_runtime::Context::default();
+        lambda.request_id = request_id.into();
+        Self {
+            lambda,
+            deadline: None,
+        }
+    }
+
+    /// The same context, with a deadline `remaining` from now.
+    #[must_use]
+    pub fn with_remaining(mut self, remaining: Duration) -> Self {
+        self.deadline = SystemTime::now().checked_add(remaining);
+        self
+    }
+
+    /// The Lambda request ID (the reference to quote when a user reports a failure).
+    #[must_use]
+    pub fn request_id(&self) -> &str {
+        &self.lambda.request_id
+    }
+
+    /// When Lambda stops the invocation, if known.
+    #[must_use]
+    pub fn deadline(&self) -> Option<SystemTime> {
+        self.deadline
+    }
+
+    /// The time left before the deadline, if known.
+    #[must_use]
+    pub fn remaining(&self) -> Option<Duration> {
+        self.deadline
+            .map(|d| d.duration_since(SystemTime::now()).unwrap_or_default())
+    }
+
+    /// Everything the Lambda runtime says about the invocation.
+    #[must_use]
+    pub fn lambda(&self) -> &lambda_runtime::Context {
+        &self.lambda
+    }
+}
+
+impl From<lambda_runtime::Context> for Context {
+    fn from(lambda: lambda_runtime::Context) -> Self {
+        let deadline = (lambda.deadline > 0)
+            .then(|| UNIX_EPOCH.checked_add(Duration::from_millis(lambda.deadline)))
+            .flatten();
+        Self { lambda, deadline }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The handler trait
+
+/// A trigger handler: what `#[cognito_trigger(...)]` generates for a function.
+///
+/// The attribute turns
+///
+/// ```
+/// # use cognito_trigger::{cognito_trigger, PreSignUpEvent, PreSignUpResponse};
+/// #[cognito_trigger(PreSignUp)]
+/// fn auto_confirm(event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
+///     PreSignUpResponse::new().confirm_user()
+/// }
+/// ```
+///
+/// into the function, unchanged, and this hand-writable equivalent (a struct with the
+/// function's name lives in the type namespace, so the function stays callable):
+///
+/// ```
+/// # use cognito_trigger::{PreSignUpEvent, PreSignUpResponse};
+/// fn auto_confirm(event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
+///     PreSignUpResponse::new().confirm_user()
+/// }
+///
+/// #[allow(non_camel_case_types)]
+/// struct auto_confirm {}
+///
+/// impl cognito_trigger::Handler for auto_confirm {
+///     type Trigger = cognito_trigger::PreSignUp;
+///     type State = ();
+///     const NAME: &'static str = "auto_confirm";
+///
+///     async fn call(
+///         &self,
+///         event: &cognito_trigger::PreSignUpEvent<'_>,
+///         _context: &cognito_trigger::Context,
+///         _state: &(),
+///     ) -> cognito_trigger::Outcome<cognito_trigger::PreSignUp> {
+///         cognito_trigger::IntoOutcome::into_outcome(auto_confirm(event))
+///     }
+/// }
+/// ```
+pub trait Handler: Send + Sync + 'static {
+    /// The trigger it serves.
+    type Trigger: Trigger;
+    /// The shared state it borrows on every invocation (`()` for none).
+    type State: Send + Sync + 'static;
+    /// The handler's name, for logs.
+    const NAME: &'static str;
+
+    /// Whether it handles events of this `triggerSource` (all, unless it was narrowed
+    /// with `sources(...)`). Other events get Cognito's defaults.
+    fn accepts(_source: &<Self::Trigger as Trigger>::Source) -> bool {
+        true
+    }
+
+    /// Runs the handler on one event.
+    fn call(
+        &self,
+        event: &Event<'_, Self::Trigger>,
+        context: &Context,
+        state: &Self::State,
+    ) -> impl Future<Output = Outcome<Self::Trigger>> + Send;
+}
+
+// ---------------------------------------------------------------------------------------
+// Invocation
+
+/// Why an invocation produced a Lambda error instead of an event.
+///
+/// `error_type` and `error_message` are what goes to Lambda (and the message is what
+/// Cognito shows the end user as `<Trigger> failed with error <message>.`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvocationError {
+    error_type: &'static str,
+    error_message: String,
+}
+
+impl InvocationError {
+    /// The Lambda `errorType`: `Rejected`, `InternalError` or `InvalidEvent`.
+    #[must_use]
+    pub fn error_type(&self) -> &'static str {
+        self.error_type
+    }
+
+    /// The Lambda `errorMessage`.
+    #[must_use]
+    pub fn error_message(&self) -> &str {
+        &self.error_message
+    }
+
+    /// The error as Lambda's JSON error payload.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::json!({"errorType": self.error_type, "errorMessage": self.error_message})
+            .to_string()
+    }
+
+    fn invalid_event(error: &DecodeError) -> Self {
+        Self {
+            error_type: "InvalidEvent",
+            error_message: error.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for InvocationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error_type, self.error_message)
+    }
+}
+
+impl From<InvocationError> for lambda_runtime::Diagnostic {
+    fn from(error: InvocationError) -> Self {
+        Self {
+            error_type: error.error_type.to_owned(),
+            error_message: error.error_message,
+        }
+    }
+}
+
+/// Runs `handler` on one raw event and returns the bytes to send back to Cognito.
+///
+/// The answer is the event exactly as it came, with only `response` replaced by the
+/// handler's decisions laid over what Cognito pre-filled (then the trigger's fail-safe
+/// defaults, see [`Trigger::settle`]). An event of another trigger, or of a source the
+/// handler was narrowed away from, goes back unchanged (Cognito's defaults) with a
+/// warning in the logs. A panic in the handler is an internal failure, not a crash.
+///
+/// ```
+/// # use cognito_trigger::{cognito_trigger, handler, invoke, Context, PreSignUpEvent, PreSignUpResponse};
+/// #[cognito_trigger(PreSignUp)]
+/// fn auto_confirm(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
+///     PreSignUpResponse::new().confirm_user()
+/// }
+///
+/// let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},
+///   "response":{"autoConfirmUser":false,"autoVerifyEmail":false,"autoVerifyPhone":false}}"#;
+/// let answer = futures_executor_block_on(invoke(&handler!(auto_confirm), event, &Context::new("r1"), &()));
+/// let answer: serde_json::Value = serde_json::from_slice(&answer.unwrap()).unwrap();
+/// assert_eq!(answer["response"]["autoConfirmUser"], true);
+/// assert_eq!(answer["response"]["autoVerifyEmail"], false);
+/// # fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// # }
+/// ```
+///
+/// # Errors
+/// A rejection, an internal failure (the message then only names the request ID), or an
+/// input that is not a Cognito event.
+pub async fn invoke<H: Handler>(
+    handler: &H,
+    input: &[u8],
+    context: &Context,
+    state: &H::State,
+) -> Result<Vec<u8>, InvocationError> {
+    let raw = RawEvent::parse(input).map_err(|e| invalid_event::<H>(&e, context))?;
+    let kind = raw.kind().map_err(|e| invalid_event::<H>(&e, context))?;
+    let response_span = raw.response.map(|response| span_in(input, response.get()));
+    if kind != Some(<H::Trigger as Trigger>::KIND) {
+        tracing::warn!(
+            handler = H::NAME,
+            trigger_source = raw.trigger_source.as_deref().unwrap_or_default(),
+            "event is not for this handler's trigger ({}); answering with Cognito's defaults",
+            <H::Trigger as Trigger>::KIND
+        );
+        return Ok(input.to_vec());
+    }
+    let event = Event::<H::Trigger>::from_raw(raw).map_err(|e| invalid_event::<H>(&e, context))?;
+    if !H::accepts(&event.trigger_source) {
+        tracing::warn!(
+            handler = H::NAME,
+            trigger_source = event.trigger_source.as_str(),
+            "handler does not take this trigger source; answering with Cognito's defaults"
+        );
+        return Ok(input.to_vec());
+    }
+
+    let called = AssertUnwindSafe(handler.call(&event, context, state))
+        .catch_unwind()
+        .await;
+    let decided = match called {
+        Ok(Ok(decided)) => decided,
+        Ok(Err(error)) => return Err(failure::<H>(&error, context)),
+        Err(panic) => {
+            let error =
+                TriggerError::internal(format!("handler panicked: {}", panic_message(&panic)));
+            return Err(failure::<H>(&error, context));
+        }
+    };
+
+    let mut response = event.response.clone();
+    if let Some(decided) = decided {
+        response.overlay(decided);
+    }
+    <H::Trigger as Trigger>::settle(&mut response);
+    // Overlay and settle only ever set values, so an equal response is an unchanged one.
+    if response == event.response {
+        return Ok(input.to_vec());
+    }
+    let response = serde_json::to_vec(&response).map_err(|e| {
+        failure::<H>(
+            &TriggerError::internal(format!("encoding the response: {e}")),
+            context,
+        )
+    })?;
+    Ok(splice_response(input, response_span, &response))
+}
+
+fn invalid_event<H: Handler>(error: &DecodeError, context: &Context) -> InvocationError {
+    tracing::warn!(
+        handler = H::NAME,
+        request_id = context.request_id(),
+        "refusing an input that is not a Cognito trigger event: {error}"
+    );
+    InvocationError::invalid_event(error)
+}
+
+/// Logs a failure and turns it into what the end user may see.
+fn failure<H: Handler>(error: &TriggerError, context: &Context) -> InvocationError {
+    let kind: TriggerKind = <H::Trigger as Trigger>::KIND;
+    match &error.repr {
+        Repr::Reject(reject) => {
+            tracing::info!(
+                handler = H::NAME,
+                trigger = kind.name(),
+                request_id = context.request_id(),
+                "rejected: {}",
+                reject.message()
+            );
+            InvocationError {
+                error_type: "Rejected",
+                error_message: reject.message_for_cognito().to_owned(),
+            }
+        }
+        Repr::Internal(_) => {
+            tracing::error!(
+                handler = H::NAME,
+                trigger = kind.name(),
+                request_id = context.request_id(),
+                error = %error.chain(),
+                "internal failure"
+            );
+            InvocationError {
+                error_type: "InternalError",
+                error_message: internal_error_message(context.request_id()),
+            }
+        }
+    }
+}
+
+/// What the end user reads for an internal failure: no internals, but a reference that
+/// support can find in the logs.
+#[must_use]
+pub fn internal_error_message(request_id: &str) -> String {
+    if request_id.is_empty() {
+        "An internal error occurred".to_owned()
+    } else {
+        format!("An internal error occurred (reference {request_id})")
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a non-string panic payload")
+}
+
+/// Where `part` (a slice of `whole`) sits in `whole`.
+fn span_in(whole: &[u8], part: &str) -> std::ops::Range<usize> {
+    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
+    start..start + part.len()
+}
+
+/// `input` with the bytes at `span` replaced by `response`, or with a `response` member
+/// added when the event had none.
+fn splice_response(input: &[u8], span: Option<std::ops::Range<usize>>, response: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() + response.len() + 16);
+    match span {
+        Some(span) => {
+            out.extend_from_slice(&input[..span.start]);
+            out.extend_from_slice(response);
+            out.extend_from_slice(&input[span.end..]);
+        }
+        None => {
+            // The event decoded, so it is an object with at least `triggerSource` in it:
+            // the response goes in front of its closing brace.
+            let close = input
+                .iter()
+                .rposition(|&b| b == b'}')
+                .unwrap_or(input.len());
+            out.extend_from_slice(&input[..close]);
+            out.extend_from_slice(b",\"response\":");
+            out.extend_from_slice(response);
+            out.extend_from_slice(&input[close..]);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Running on Lambda
+
+/// Serves `handler` on AWS Lambda until the runtime shuts down.
+///
+/// ```no_run
+/// use cognito_trigger::{cognito_trigger, handler, PreSignUpEvent, PreSignUpResponse};
+///
+/// #[cognito_trigger(PreSignUp)]
+/// fn auto_confirm(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
+///     PreSignUpResponse::new().confirm_user()
+/// }
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
+///     cognito_trigger::run(handler!(auto_confirm)).await
+/// }
+/// ```
+///
+/// # Errors
+/// When the Lambda Runtime API cannot be reached.
+pub async fn run<H: Handler<State = ()>>(handler: H) -> Result<(), lambda_runtime::Error> {
+    run_with_state(handler, ()).await
+}
+
+/// Serves `handler` on AWS Lambda, lending it `state` (built once, at cold start) on
+/// every invocation.
+///
+/// # Errors
+/// When the Lambda Runtime API cannot be reached.
+pub async fn run_with_state<H: Handler>(
+    handler: H,
+    state: H::State,
+) -> Result<(), lambda_runtime::Error> {
+    use serde_json::value::RawValue;
+    let (handler, state) = (&handler, &state);
+    let service = lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<Box<RawValue>>| async move {
+            let context = Context::from(event.context);
+            let answer = invoke(handler, event.payload.get().as_bytes(), &context, state).await?;
+            // `invoke` writes valid JSON: the input's bytes with a serialized response.
+            let answer = String::from_utf8(answer).map_err(|_| internal(&context))?;
+            RawValue::from_string(answer).map_err(|_| internal(&context))
+        },
+    );
+    lambda_runtime::run(service).await
+}
+
+fn internal(context: &Context) -> InvocationError {
+    InvocationError {
+        error_type: "InternalError",
+        error_message: internal_error_message(context.request_id()),
+    }
+}
