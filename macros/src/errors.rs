@@ -20,6 +20,15 @@ impl Errors {
         self.push(syn::Error::new(span, message));
     }
 
+    /// Records an error covering all of `tokens` (first to last), such as a whole type.
+    pub(crate) fn spanned(
+        &mut self,
+        tokens: impl quote::ToTokens,
+        message: impl std::fmt::Display,
+    ) {
+        self.push(syn::Error::new_spanned(tokens, message));
+    }
+
     /// Whether nothing was recorded.
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_none()

@@ -8,8 +8,9 @@
 //! reported once, at the user's parameter or return type, with the runtime's
 //! `#[diagnostic::on_unimplemented]` message.
 
+use proc_macro2::{Group, TokenTree};
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote};
 use syn::spanned::Spanned as _;
 use syn::{ItemFn, Path};
 
@@ -104,23 +105,27 @@ fn handler_impl(
     let state = Ident::new("__cognito_state", Span::mixed_site());
     let answer = Ident::new("__cognito_answer", Span::mixed_site());
 
+    // Each argument's type is inferred from the user's parameter, never written out (it may
+    // carry elided or named lifetimes that mean nothing here); the span makes a mismatch
+    // show at that parameter.
     let arguments = handler.params.iter().map(|param| {
-        let ty = &param.ty;
-        let (conversion, value) = match param.role {
+        let (function, value) = match param.role {
             Role::Event => {
                 let event_param = paths.item("EventParam");
-                (quote!(#event_param<'_, '_, #marker>>::from_event), &event)
+                (quote!(#event_param::<'_, '_, #marker>::from_event), &event)
             }
             Role::Context => {
                 let context_param = paths.item("ContextParam");
-                (quote!(#context_param<'_>>::from_context), &context)
+                (quote!(#context_param::<'_>::from_context), &context)
             }
             Role::State => {
                 let state_param = paths.item("StateParam");
-                (quote!(#state_param<'_, Self::State>>::from_state), &state)
+                (quote!(#state_param::<'_, Self::State>::from_state), &state)
             }
         };
-        quote_spanned!(ty.span()=> <#ty as #conversion(#value))
+        // The call is reported at the user's parameter type; `relocate` keeps each token's
+        // hygiene, so the mixed-site local still resolves.
+        relocate(quote!(#function(#value)), param.referent.span())
     });
     let state_type = handler
         .params
@@ -136,7 +141,7 @@ fn handler_impl(
     let await_answer = handler.is_async.then(|| quote!(.await));
     let into_outcome = paths.private("into_outcome");
     let settle_answer = match &handler.output {
-        Some(output) => quote_spanned!(output.span()=> #into_outcome::<#marker, #output>(#answer)),
+        Some(output) => relocate(quote!(#into_outcome::<#marker, _>(#answer)), output.span()),
         None => quote!(#into_outcome::<#marker, ()>(#answer)),
     };
     let accepts = options.sources.as_ref().map(|sources| {
@@ -177,4 +182,24 @@ fn handler_impl(
             }
         }
     }
+}
+
+/// `tokens` reported at `location`: every span moves there and keeps its own hygiene
+/// (`Span::located_at`), so rustc points at the user's code while names resolve as before.
+fn relocate(tokens: TokenStream, location: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => {
+                let mut relocated =
+                    Group::new(group.delimiter(), relocate(group.stream(), location));
+                relocated.set_span(group.span().located_at(location));
+                TokenTree::Group(relocated)
+            }
+            mut other => {
+                other.set_span(other.span().located_at(location));
+                other
+            }
+        })
+        .collect()
 }

@@ -21,8 +21,6 @@ pub(crate) enum Role {
 /// One parameter.
 pub(crate) struct Param {
     pub(crate) role: Role,
-    /// The parameter's type as written (a reference).
-    pub(crate) ty: Type,
     /// The referenced type (`T` in `&T`).
     pub(crate) referent: Type,
 }
@@ -61,8 +59,7 @@ pub(crate) fn read(function: &ItemFn, kind: Option<&Kind>, errors: &mut Errors) 
     }
     for param in &sig.generics.params {
         if !matches!(param, GenericParam::Lifetime(_)) {
-            errors.at(
-                param.span(),
+            errors.spanned(param,
                 "a trigger handler cannot be generic: Cognito calls it with one concrete event type",
             );
         }
@@ -73,8 +70,8 @@ pub(crate) fn read(function: &ItemFn, kind: Option<&Kind>, errors: &mut Errors) 
         .as_ref()
         .filter(|w| !w.predicates.is_empty())
     {
-        errors.at(
-            where_clause.span(),
+        errors.spanned(
+            where_clause,
             "a trigger handler cannot have a `where` clause",
         );
     }
@@ -86,8 +83,8 @@ pub(crate) fn read(function: &ItemFn, kind: Option<&Kind>, errors: &mut Errors) 
     for (index, input) in sig.inputs.iter().enumerate() {
         let typed = match input {
             FnArg::Receiver(receiver) => {
-                errors.at(
-                    receiver.span(),
+                errors.spanned(
+                    receiver,
                     "a trigger handler is a free function; it cannot take `self`",
                 );
                 continue;
@@ -96,11 +93,11 @@ pub(crate) fn read(function: &ItemFn, kind: Option<&Kind>, errors: &mut Errors) 
         };
         let ty = (*typed.ty).clone();
         if contains_impl_trait(&ty) {
-            errors.at(ty.span(), "a trigger handler cannot be generic: name the parameter's type instead of `impl Trait`");
+            errors.spanned(&ty, "a trigger handler cannot be generic: name the parameter's type instead of `impl Trait`");
             continue;
         }
         if index >= 3 {
-            errors.at(typed.span(), format!("too many parameters: {PARAMS_HELP}"));
+            errors.spanned(typed, format!("too many parameters: {PARAMS_HELP}"));
             continue;
         }
         let Type::Reference(reference) = &ty else {
@@ -109,7 +106,7 @@ pub(crate) fn read(function: &ItemFn, kind: Option<&Kind>, errors: &mut Errors) 
             } else {
                 format!("borrow this parameter: {PARAMS_HELP}, all by reference")
             };
-            errors.at(ty.span(), message);
+            errors.spanned(&ty, message);
             continue;
         };
         if let Some(mutability) = &reference.mutability {
@@ -120,6 +117,21 @@ pub(crate) fn read(function: &ItemFn, kind: Option<&Kind>, errors: &mut Errors) 
             continue;
         }
         let referent = (*reference.elem).clone();
+        if index == 0
+            && let Some(shared) = reference
+                .lifetime
+                .as_ref()
+                .filter(|l| mentions_lifetime(&referent, l))
+        {
+            errors.at(
+                    shared.span(),
+                    format!(
+                        "the borrow of the event and the event's own lifetime must be able to differ: write `&{}<'_>` (or `&'a Event<'b>`, not `&'a Event<'a>`)",
+                        kind.map_or("PreSignUpEvent", |k| k.event)
+                    ),
+                );
+            continue;
+        }
         let role = if index == 0 {
             Role::Event
         } else if is_named_context(&referent) {
@@ -132,10 +144,10 @@ pub(crate) fn read(function: &ItemFn, kind: Option<&Kind>, errors: &mut Errors) 
                 Role::Context => "the handler already takes the context".to_owned(),
                 _ => "the handler already takes its shared state; put everything it shares in one type".to_owned(),
             };
-            errors.at(ty.span(), message);
+            errors.spanned(&ty, message);
             continue;
         }
-        params.push(Param { role, ty, referent });
+        params.push(Param { role, referent });
     }
     if sig.inputs.is_empty() {
         errors.at(
@@ -162,6 +174,20 @@ pub(crate) fn read(function: &ItemFn, kind: Option<&Kind>, errors: &mut Errors) 
 fn is_named_context(ty: &Type) -> bool {
     matches!(ty, Type::Path(path) if path.qself.is_none()
         && path.path.segments.last().is_some_and(|s| s.ident == "Context"))
+}
+
+/// Whether `lifetime` appears among the generic arguments of the path type `ty`.
+fn mentions_lifetime(ty: &Type, lifetime: &syn::Lifetime) -> bool {
+    let Type::Path(path) = ty else { return false };
+    path.path
+        .segments
+        .iter()
+        .any(|segment| match &segment.arguments {
+            syn::PathArguments::AngleBracketed(args) => args.args.iter().any(
+                |arg| matches!(arg, syn::GenericArgument::Lifetime(l) if l.ident == lifetime.ident),
+            ),
+            _ => false,
+        })
 }
 
 fn contains_impl_trait(ty: &Type) -> bool {

@@ -231,12 +231,16 @@ pub trait IntoTriggerError {
     fn into_trigger_error(self) -> TriggerError;
 }
 
+// Not offered as a suggestion, so a wrong error type is reported as "cannot be a trigger
+// handler's error type" rather than as a missing `std::error::Error` impl.
+#[diagnostic::do_not_recommend]
 impl<E: StdError + Send + Sync + 'static> IntoTriggerError for E {
     fn into_trigger_error(self) -> TriggerError {
         TriggerError::from(self)
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl IntoTriggerError for TriggerError {
     fn into_trigger_error(self) -> TriggerError {
         self
@@ -245,9 +249,9 @@ impl IntoTriggerError for TriggerError {
 
 /// The event parameter of a `T` handler: `&Event<'_, T>` (such as `&PreSignUpEvent<'_>`).
 #[diagnostic::on_unimplemented(
-    message = "a `{T}` handler takes its event as `&Event<'_, {T}>`, not `{Self}`",
-    label = "the event parameter",
-    note = "each trigger kind has an event alias: `PreSignUp` takes `&PreSignUpEvent<'_>`, `PreTokenGenerationV2` takes `&PreTokenGenerationV2Event<'_>`; the kind `PreTokenGeneration` is V1_0"
+    message = "`{Self}` is not the event of a `{T}` handler",
+    label = "expected `&Event<'_, {T}>` here",
+    note = "each trigger kind takes its own event: `PreSignUp` takes `&PreSignUpEvent<'_>`, `PreTokenGenerationV2` takes `&PreTokenGenerationV2Event<'_>`, and so on; the kind `PreTokenGeneration` means V1_0"
 )]
 pub trait EventParam<'r, 'e, T: Trigger>: Sized {
     /// Passes the event.
@@ -256,6 +260,7 @@ pub trait EventParam<'r, 'e, T: Trigger>: Sized {
 
 // Two lifetimes: `Event<'e, T>` is invariant in `'e` (it holds `T::Request<'e>`), so a
 // borrow of it cannot be shortened to one lifetime.
+#[diagnostic::do_not_recommend]
 impl<'r, 'e, T: Trigger> EventParam<'r, 'e, T> for &'r Event<'e, T> {
     fn from_event(event: &'r Event<'e, T>) -> Self {
         event
@@ -273,12 +278,14 @@ pub trait ContextParam<'c>: Sized {
     fn from_context(context: &'c Context) -> Self;
 }
 
+#[diagnostic::do_not_recommend]
 impl<'c> ContextParam<'c> for &'c Context {
     fn from_context(context: &'c Context) -> Self {
         context
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<'c> ContextParam<'c> for &'c lambda_runtime::Context {
     fn from_context(context: &'c Context) -> Self {
         &context.lambda
@@ -296,6 +303,7 @@ pub trait StateParam<'s, S>: Sized {
     fn from_state(state: &'s S) -> Self;
 }
 
+#[diagnostic::do_not_recommend]
 impl<'s, S> StateParam<'s, S> for &'s S {
     fn from_state(state: &'s S) -> Self {
         state

@@ -41,6 +41,8 @@ macro_rules! triggers {
                 $( fn settle(response: &mut Self::Response) { $settle(response) } )?
             }
 
+            // Not listed in diagnostics: rustc would quote this macro's source to the user.
+            #[diagnostic::do_not_recommend]
             impl crate::handler::IntoOutcome<$marker> for $response {
                 fn into_outcome(self) -> crate::handler::Outcome<$marker> {
                     ::std::result::Result::Ok(::std::option::Option::Some(self))

@@ -2,6 +2,8 @@
 //!
 //! - `cargo xtask ci`: everything CI checks (formatting, lints, docs, the whole test
 //!   suite), in the order that fails fastest. `.ci/run` runs exactly this.
+//! - `cargo xtask bless`: regenerates the compile-fail tests' `.stderr` files
+//!   (`tests/ui/fail`); review the result with `git diff` before committing.
 //!
 //! Kept free of dependencies so it builds in seconds.
 
@@ -48,12 +50,19 @@ const CI: &[Step] = &[
     },
 ];
 
+const BLESS: &[Step] = &[Step {
+    what: "compile-fail snapshots",
+    args: &["test", "--package", "cognito-trigger-tests", "--test", "ui"],
+    env: &[("TRYBUILD", "overwrite")],
+}];
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("ci") => run(CI),
+        Some("bless") => run(BLESS),
         _ => {
-            eprintln!("usage: cargo xtask ci");
+            eprintln!("usage: cargo xtask <ci|bless>");
             ExitCode::from(2)
         }
     }

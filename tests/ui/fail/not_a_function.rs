@@ -1,0 +1,6 @@
+use cognito_trigger::cognito_trigger;
+
+#[cognito_trigger(PreSignUp)]
+struct Handler;
+
+fn main() {}
