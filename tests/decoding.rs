@@ -31,6 +31,8 @@ fn refusals_say_what_is_wrong_in_plain_words() {
         (b"", "the event is not valid JSON: EOF while parsing a value (line 1, column 0)"),
         (b"{\"triggerSource\": ", "the event is not valid JSON: EOF while parsing a value (line 1, column 18)"),
         (b"[1,2]", "the event is not a JSON object"),
+        (b" [] ", "the event is not a JSON object"),
+        (b"null", "the event is not a JSON object"),
         (b"\"PreSignUp_SignUp\"", "the event is not a JSON object"),
         (b"{}", "missing triggerSource"),
         (br#"{"triggerSource":null}"#, "missing triggerSource"),

@@ -15,7 +15,9 @@ mod kinds;
 mod options;
 mod signature;
 
-/// Turns a plain function into a Cognito trigger handler. See `cognito_trigger::cognito_trigger`.
+/// (The attribute's documentation, with the syntax, the generated code and an example for
+/// every trigger kind, is on its re-export in the `cognito-trigger` crate, where the
+/// examples can run.)
 #[proc_macro_attribute]
 pub fn cognito_trigger(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::cognito_trigger(args.into(), item.into()).into()

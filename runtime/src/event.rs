@@ -273,6 +273,11 @@ impl<'a> RawEvent<'a> {
     /// # Errors
     /// When the bytes are not JSON, not an object, or an envelope field has the wrong shape.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, DecodeError> {
+        // Nested objects may be `null` or `[]` (Cognito's "nothing"); the event itself may not.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return Err(diagnose_event::<RawEvent<'_>>(bytes));
+        }
         serde_json::from_slice(bytes).map_err(|_| diagnose_event::<RawEvent<'_>>(bytes))
     }
 

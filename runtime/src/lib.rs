@@ -62,9 +62,12 @@ mod error;
 mod event;
 mod handler;
 mod kind;
+pub mod testing;
 mod triggers;
 mod wire;
 
+#[doc = include_str!("cognito_trigger.md")]
+#[doc(inline)]
 pub use cognito_trigger_macros::cognito_trigger;
 pub use handler::{
     Context, ContextParam, EventParam, Handler, IntoOutcome, IntoTriggerError, InvocationError,
