@@ -42,9 +42,9 @@ fn local_events(source: &str) -> Vec<Fixture> {
     events
 }
 
-async fn run<H: Handler>(
+async fn run<S, H: Handler<S>>(
     handler: &H,
-    state: &H::State,
+    state: &S,
     input: &[u8],
 ) -> Result<Value, InvocationError> {
     let context = Context::new("req-42");

@@ -95,6 +95,7 @@ fn handler_impl(
     let vis = &function.vis;
     let marker = paths.item(kind.marker);
     let handler_trait = paths.item("Handler");
+    let info_trait = paths.item("HandlerInfo");
     let event_type = paths.item("Event");
     let context_type = paths.item("Context");
     let outcome = paths.item("Outcome");
@@ -120,37 +121,46 @@ fn handler_impl(
             }
             Role::State => {
                 let state_param = paths.item("StateParam");
-                (quote!(#state_param::<'_, Self::State>::from_state), &state)
+                let referent = &param.referent;
+                (quote!(#state_param::<'_, #referent>::from_state), &state)
             }
         };
         // The call is reported at the user's parameter type; `relocate` keeps each token's
         // hygiene, so the mixed-site local still resolves.
         relocate(quote!(#function(#value)), param.referent.span())
     });
-    let state_type = handler
-        .params
-        .iter()
-        .find(|param| param.role == Role::State)
-        .map_or_else(
-            || quote!(()),
-            |param| {
-                let referent = &param.referent;
-                quote!(#referent)
-            },
-        );
+
+    // A handler without state fits a pool of any state; one with state, only its own.
+    let any_state = Ident::new("__CognitoState", Span::mixed_site());
+    let (impl_generics, state_type) = match handler.params.iter().find(|p| p.role == Role::State) {
+        Some(param) => {
+            let referent = &param.referent;
+            (quote!(), quote!(#referent))
+        }
+        None => (
+            quote!(<#any_state: ::core::marker::Sync>),
+            quote!(#any_state),
+        ),
+    };
+
     let await_answer = handler.is_async.then(|| quote!(.await));
     let into_outcome = paths.private("into_outcome");
     let settle_answer = match &handler.output {
         Some(output) => relocate(quote!(#into_outcome::<#marker, _>(#answer)), output.span()),
         None => quote!(#into_outcome::<#marker, ()>(#answer)),
     };
-    let accepts = options.sources.as_ref().map(|sources| {
+
+    // Narrowed to some sources: the claim is a constant, checked when a pool is built.
+    let claims = options.sources.as_ref().map(|sources| {
+        let claims_type = paths.item("Claims");
+        let trigger = paths.item("Trigger");
         let source_enum = paths.item(kind.source_enum);
-        let variants = sources.iter().map(|source| quote!(#source_enum::#source));
+        let positions = sources
+            .iter()
+            .map(|source| quote!(#source_enum::#source.position()));
         quote! {
-            fn accepts(source: &#source_enum) -> bool {
-                ::core::matches!(source, #(#variants)|*)
-            }
+            const CLAIMS: #claims_type =
+                #claims_type::sources(<#marker as #trigger>::KIND, &[#(#positions),*]);
         }
     });
     let doc =
@@ -163,18 +173,18 @@ fn handler_impl(
         #[allow(non_camel_case_types)]
         #vis struct #struct_name {}
 
-        impl #handler_trait for #struct_name {
+        impl #info_trait for #struct_name {
             type Trigger = #marker;
-            type State = #state_type;
             const NAME: &'static str = ::core::stringify!(#name);
+            #claims
+        }
 
-            #accepts
-
+        impl #impl_generics #handler_trait<#state_type> for #struct_name {
             async fn call(
                 &self,
                 #event: &#event_type<'_, #marker>,
                 #context: &#context_type,
-                #state: &Self::State,
+                #state: &#state_type,
             ) -> #outcome<#marker> {
                 let _ = (&#event, &#context, &#state);
                 let #answer = #name(#(#arguments),*) #await_answer;

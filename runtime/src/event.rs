@@ -30,7 +30,9 @@ pub trait Trigger: Sized + 'static + private::Sealed {
         + Clone
         + fmt::Debug
         + Default
-        + PartialEq;
+        + PartialEq
+        + Send
+        + Sync;
     /// The trigger-specific `response` object.
     type Response: de::DeserializeOwned
         + Overlay
@@ -56,11 +58,19 @@ pub(crate) mod private {
 
 /// The `triggerSource` values of one trigger: documented values as variants, anything
 /// else (a value Cognito adds later) kept as `Other`.
-pub trait TriggerSource: Clone + fmt::Debug + PartialEq + Serialize + 'static {
+pub trait TriggerSource:
+    Clone + fmt::Debug + PartialEq + Serialize + Send + Sync + 'static
+{
+    /// How many documented values there are (at most 16).
+    const COUNT: usize;
     /// Reads a `triggerSource` of this trigger.
     fn parse(value: &str) -> Self;
     /// The value as it appears on the wire.
     fn as_str(&self) -> &str;
+    /// Its position among the documented values; `None` for one this crate does not know.
+    fn position(&self) -> Option<usize>;
+    /// The documented value at `position`, as it appears on the wire.
+    fn known_name(position: usize) -> Option<&'static str>;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::FutureExt as _;
 
+use crate::claims::Claims;
 use crate::error::DecodeError;
 use crate::event::{Event, RawEvent, Trigger, TriggerSource};
 use crate::kind::TriggerKind;
@@ -386,7 +387,28 @@ impl From<lambda_runtime::Context> for Context {
 // ---------------------------------------------------------------------------------------
 // The handler trait
 
+/// What a handler is, whatever state it runs with: its trigger, name and claimed sources.
+/// Constants, so that a pool can check its handlers at compile time.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a trigger handler",
+    label = "not a `#[cognito_trigger]` function",
+    note = "mark the function with `#[cognito_trigger(Kind)]`"
+)]
+pub trait HandlerInfo: Send + Sync + 'static {
+    /// The trigger it serves.
+    type Trigger: Trigger;
+    /// The handler's name, for logs and conflict messages.
+    const NAME: &'static str;
+    /// The events it takes: every source of its trigger, unless it was narrowed with
+    /// `sources(...)`. Events of other sources get Cognito's defaults.
+    const CLAIMS: Claims = Claims::all(<Self::Trigger as Trigger>::KIND);
+}
+
 /// A trigger handler: what `#[cognito_trigger(...)]` generates for a function.
+///
+/// `S` is the shared state the handler borrows on every invocation. A handler that takes
+/// no state implements `Handler<S>` for every `S`, so it fits any pool; one that takes
+/// `&AppState` implements `Handler<AppState>`.
 ///
 /// The attribute turns
 ///
@@ -410,41 +432,34 @@ impl From<lambda_runtime::Context> for Context {
 /// #[allow(non_camel_case_types)]
 /// struct auto_confirm {}
 ///
-/// impl cognito_trigger::Handler for auto_confirm {
+/// impl cognito_trigger::HandlerInfo for auto_confirm {
 ///     type Trigger = cognito_trigger::PreSignUp;
-///     type State = ();
 ///     const NAME: &'static str = "auto_confirm";
+/// }
 ///
+/// impl<S: Sync> cognito_trigger::Handler<S> for auto_confirm {
 ///     async fn call(
 ///         &self,
 ///         event: &cognito_trigger::PreSignUpEvent<'_>,
 ///         _context: &cognito_trigger::Context,
-///         _state: &(),
+///         _state: &S,
 ///     ) -> cognito_trigger::Outcome<cognito_trigger::PreSignUp> {
 ///         cognito_trigger::IntoOutcome::into_outcome(auto_confirm(event))
 ///     }
 /// }
 /// ```
-pub trait Handler: Send + Sync + 'static {
-    /// The trigger it serves.
-    type Trigger: Trigger;
-    /// The shared state it borrows on every invocation (`()` for none).
-    type State: Send + Sync + 'static;
-    /// The handler's name, for logs.
-    const NAME: &'static str;
-
-    /// Whether it handles events of this `triggerSource` (all, unless it was narrowed
-    /// with `sources(...)`). Other events get Cognito's defaults.
-    fn accepts(_source: &<Self::Trigger as Trigger>::Source) -> bool {
-        true
-    }
-
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a trigger handler that can run with shared state `{S}`",
+    label = "not a handler for this state",
+    note = "mark the function with `#[cognito_trigger(Kind)]`; a handler that takes `&YourState` runs with that state: `run_with_state(handler!(f), state)`, or in a `Pool` built with it"
+)]
+pub trait Handler<S = ()>: HandlerInfo {
     /// Runs the handler on one event.
     fn call(
         &self,
         event: &Event<'_, Self::Trigger>,
         context: &Context,
-        state: &Self::State,
+        state: &S,
     ) -> impl Future<Output = Outcome<Self::Trigger>> + Send;
 }
 
@@ -495,6 +510,16 @@ impl fmt::Display for InvocationError {
     }
 }
 
+impl InvocationError {
+    /// An error of the framework's own (not the handler's), such as an unhandled trigger.
+    pub(crate) fn new(error_type: &'static str, error_message: String) -> Self {
+        Self {
+            error_type,
+            error_message,
+        }
+    }
+}
+
 impl From<InvocationError> for lambda_runtime::Diagnostic {
     fn from(error: InvocationError) -> Self {
         Self {
@@ -533,15 +558,14 @@ impl From<InvocationError> for lambda_runtime::Diagnostic {
 /// # Errors
 /// A rejection, an internal failure (the message then only names the request ID), or an
 /// input that is not a Cognito event.
-pub async fn invoke<H: Handler>(
+pub async fn invoke<S, H: Handler<S>>(
     handler: &H,
     input: &[u8],
     context: &Context,
-    state: &H::State,
+    state: &S,
 ) -> Result<Vec<u8>, InvocationError> {
-    let raw = RawEvent::parse(input).map_err(|e| invalid_event::<H>(&e, context))?;
-    let kind = raw.kind().map_err(|e| invalid_event::<H>(&e, context))?;
-    let response_span = raw.response.map(|response| span_in(input, response.get()));
+    let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
+    let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
     if kind != Some(<H::Trigger as Trigger>::KIND) {
         tracing::warn!(
             handler = H::NAME,
@@ -551,8 +575,20 @@ pub async fn invoke<H: Handler>(
         );
         return Ok(input.to_vec());
     }
-    let event = Event::<H::Trigger>::from_raw(raw).map_err(|e| invalid_event::<H>(&e, context))?;
-    if !H::accepts(&event.trigger_source) {
+    invoke_routed(handler, raw, input, context, state).await
+}
+
+/// Runs `handler` on an event already known to be of its trigger.
+pub(crate) async fn invoke_routed<S, H: Handler<S>>(
+    handler: &H,
+    raw: RawEvent<'_>,
+    input: &[u8],
+    context: &Context,
+    state: &S,
+) -> Result<Vec<u8>, InvocationError> {
+    let response_span = raw.response.map(|response| span_in(input, response.get()));
+    let event = Event::<H::Trigger>::from_raw(raw).map_err(|e| invalid_event(&e, context))?;
+    if !H::CLAIMS.covers(&event.trigger_source) {
         tracing::warn!(
             handler = H::NAME,
             trigger_source = event.trigger_source.as_str(),
@@ -566,11 +602,11 @@ pub async fn invoke<H: Handler>(
         .await;
     let decided = match called {
         Ok(Ok(decided)) => decided,
-        Ok(Err(error)) => return Err(failure::<H>(&error, context)),
+        Ok(Err(error)) => return Err(failure::<S, H>(&error, context)),
         Err(panic) => {
             let error =
                 TriggerError::internal(format!("handler panicked: {}", panic_message(&panic)));
-            return Err(failure::<H>(&error, context));
+            return Err(failure::<S, H>(&error, context));
         }
     };
 
@@ -584,7 +620,7 @@ pub async fn invoke<H: Handler>(
         return Ok(input.to_vec());
     }
     let response = serde_json::to_vec(&response).map_err(|e| {
-        failure::<H>(
+        failure::<S, H>(
             &TriggerError::internal(format!("encoding the response: {e}")),
             context,
         )
@@ -592,9 +628,8 @@ pub async fn invoke<H: Handler>(
     Ok(splice_response(input, response_span, &response))
 }
 
-fn invalid_event<H: Handler>(error: &DecodeError, context: &Context) -> InvocationError {
+pub(crate) fn invalid_event(error: &DecodeError, context: &Context) -> InvocationError {
     tracing::warn!(
-        handler = H::NAME,
         request_id = context.request_id(),
         "refusing an input that is not a Cognito trigger event: {error}"
     );
@@ -602,7 +637,7 @@ fn invalid_event<H: Handler>(error: &DecodeError, context: &Context) -> Invocati
 }
 
 /// Logs a failure and turns it into what the end user may see.
-fn failure<H: Handler>(error: &TriggerError, context: &Context) -> InvocationError {
+fn failure<S, H: Handler<S>>(error: &TriggerError, context: &Context) -> InvocationError {
     let kind: TriggerKind = <H::Trigger as Trigger>::KIND;
     match &error.repr {
         Repr::Reject(reject) => {
@@ -683,59 +718,4 @@ fn splice_response(input: &[u8], span: Option<std::ops::Range<usize>>, response:
         }
     }
     out
-}
-
-// ---------------------------------------------------------------------------------------
-// Running on Lambda
-
-/// Serves `handler` on AWS Lambda until the runtime shuts down.
-///
-/// ```no_run
-/// use cognito_trigger::{cognito_trigger, handler, PreSignUpEvent, PreSignUpResponse};
-///
-/// #[cognito_trigger(PreSignUp)]
-/// fn auto_confirm(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
-///     PreSignUpResponse::new().confirm_user()
-/// }
-///
-/// #[tokio::main]
-/// async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
-///     cognito_trigger::run(handler!(auto_confirm)).await
-/// }
-/// ```
-///
-/// # Errors
-/// When the Lambda Runtime API cannot be reached.
-pub async fn run<H: Handler<State = ()>>(handler: H) -> Result<(), lambda_runtime::Error> {
-    run_with_state(handler, ()).await
-}
-
-/// Serves `handler` on AWS Lambda, lending it `state` (built once, at cold start) on
-/// every invocation.
-///
-/// # Errors
-/// When the Lambda Runtime API cannot be reached.
-pub async fn run_with_state<H: Handler>(
-    handler: H,
-    state: H::State,
-) -> Result<(), lambda_runtime::Error> {
-    use serde_json::value::RawValue;
-    let (handler, state) = (&handler, &state);
-    let service = lambda_runtime::service_fn(
-        move |event: lambda_runtime::LambdaEvent<Box<RawValue>>| async move {
-            let context = Context::from(event.context);
-            let answer = invoke(handler, event.payload.get().as_bytes(), &context, state).await?;
-            // `invoke` writes valid JSON: the input's bytes with a serialized response.
-            let answer = String::from_utf8(answer).map_err(|_| internal(&context))?;
-            RawValue::from_string(answer).map_err(|_| internal(&context))
-        },
-    );
-    lambda_runtime::run(service).await
-}
-
-fn internal(context: &Context) -> InvocationError {
-    InvocationError {
-        error_type: "InternalError",
-        error_message: internal_error_message(context.request_id()),
-    }
 }

@@ -85,6 +85,14 @@ macro_rules! triggers {
                 match self { $( Self::$marker => $config_key, )* }
             }
 
+            /// The position of `trigger_source` among this trigger's documented sources.
+            #[must_use]
+            pub fn source_position(self, trigger_source: &str) -> Option<usize> {
+                match self {
+                    $( Self::$marker => <$source>::KNOWN.iter().position(|s| s.as_str() == trigger_source), )*
+                }
+            }
+
             /// The `LambdaVersion` to configure, for the triggers that have one.
             #[must_use]
             pub const fn lambda_version(self) -> Option<&'static str> {

@@ -58,23 +58,30 @@
 //! # Ok::<(), cognito_trigger::DecodeError>(())
 //! ```
 
+mod claims;
 mod error;
 mod event;
 mod handler;
 mod kind;
+pub mod local;
+mod pool;
 pub mod testing;
 mod triggers;
 mod wire;
 
+pub use claims::Claims;
 #[doc = include_str!("cognito_trigger.md")]
 #[doc(inline)]
 pub use cognito_trigger_macros::cognito_trigger;
 pub use handler::{
-    Context, ContextParam, EventParam, Handler, IntoOutcome, IntoTriggerError, InvocationError,
-    Outcome, Reject, StateParam, TriggerError, internal_error_message, invoke, run, run_with_state,
+    Context, ContextParam, EventParam, Handler, HandlerInfo, IntoOutcome, IntoTriggerError,
+    InvocationError, Outcome, Reject, StateParam, TriggerError, internal_error_message, invoke,
 };
 /// The Lambda runtime this crate runs on, for its `Error`, `Context` and more.
 pub use lambda_runtime;
+#[doc(hidden)]
+pub use pool::__assert_no_conflict;
+pub use pool::{Conflict, Pool, Unhandled, run, run_with_state};
 
 pub use error::DecodeError;
 pub use event::{
@@ -106,12 +113,12 @@ pub mod __private {
 /// same-named struct implementing [`Handler`]; this macro names that struct's value.
 ///
 /// ```
-/// use cognito_trigger::{cognito_trigger, handler, Handler, PostConfirmationEvent};
+/// use cognito_trigger::{cognito_trigger, handler, HandlerInfo, PostConfirmationEvent};
 ///
 /// #[cognito_trigger(PostConfirmation)]
 /// fn welcome(_event: &PostConfirmationEvent<'_>) {}
 ///
-/// fn name_of<H: Handler>(_: &H) -> &'static str { H::NAME }
+/// fn name_of<H: HandlerInfo>(_: &H) -> &'static str { H::NAME }
 /// assert_eq!(name_of(&handler!(welcome)), "welcome");
 /// ```
 #[macro_export]
@@ -120,6 +127,64 @@ macro_rules! handler {
     ($($handler:tt)+) => {
         $($handler)+ {}
     };
+}
+
+/// A [`Pool`] of `#[cognito_trigger]` functions, checked at compile time: two handlers that
+/// claim the same trigger source do not compile.
+///
+/// `pool![a, b, c]` builds `Pool::new()` with the handlers of functions `a`, `b` and `c`;
+/// `pool!(state = expr; a, b)` builds `Pool::with_state(expr)`.
+///
+/// ```
+/// use cognito_trigger::{cognito_trigger, pool, CustomMessageEvent, PreSignUpEvent, TriggerKind};
+///
+/// #[cognito_trigger(PreSignUp)]
+/// fn sign_up(_event: &PreSignUpEvent<'_>) {}
+///
+/// #[cognito_trigger(CustomMessage, sources(ForgotPassword))]
+/// fn reset_text(_event: &CustomMessageEvent<'_>) {}
+///
+/// #[cognito_trigger(CustomMessage, sources(SignUp, ResendCode))]
+/// fn welcome_text(_event: &CustomMessageEvent<'_>) {}
+///
+/// let pool = pool![sign_up, reset_text, welcome_text];
+/// assert!(pool.check().is_ok());
+/// assert_eq!(pool.kinds().collect::<Vec<_>>(), [TriggerKind::PreSignUp, TriggerKind::CustomMessage]);
+/// ```
+///
+/// A conflict is a compile error that names both handlers:
+///
+/// ```compile_fail
+/// use cognito_trigger::{cognito_trigger, pool, CustomMessageEvent};
+///
+/// #[cognito_trigger(CustomMessage)]
+/// fn every_message(_event: &CustomMessageEvent<'_>) {}
+///
+/// #[cognito_trigger(CustomMessage, sources(ForgotPassword))]
+/// fn reset_text(_event: &CustomMessageEvent<'_>) {}
+///
+/// let pool = pool![every_message, reset_text];
+/// ```
+#[macro_export]
+macro_rules! pool {
+    (@conflicts $head:path) => {};
+    (@conflicts $head:path, $($tail:path),+) => {
+        $(
+            const _: () = $crate::__assert_no_conflict::<$head, $tail>(::core::concat!(
+                "handlers `", ::core::stringify!($head), "` and `", ::core::stringify!($tail),
+                "` both handle the same trigger source",
+            ));
+        )+
+        $crate::pool!(@conflicts $($tail),+);
+    };
+    (state = $state:expr; $($handler:ident $(:: $segment:ident)*),+ $(,)?) => {{
+        $crate::pool!(@conflicts $($handler $(:: $segment)*),+);
+        $crate::Pool::with_state($state) $( .handler($handler $(:: $segment)* {}) )+
+    }};
+    ($($handler:ident $(:: $segment:ident)*),+ $(,)?) => {{
+        $crate::pool!(@conflicts $($handler $(:: $segment)*),+);
+        $crate::Pool::new() $( .handler($handler $(:: $segment)* {}) )+
+    }};
 }
 
 /// The README's examples, compiled and run as doc tests so they cannot rot.

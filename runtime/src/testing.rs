@@ -27,9 +27,9 @@ use crate::handler::{Context, Handler, InvocationError, invoke};
 /// # Panics
 /// When called from inside an async runtime, or when the handler's answer is not JSON
 /// (which `invoke` never produces).
-pub fn answer<H: Handler>(
+pub fn answer<S, H: Handler<S>>(
     handler: &H,
-    state: &H::State,
+    state: &S,
     event: impl AsRef<[u8]>,
 ) -> Result<serde_json::Value, InvocationError> {
     let runtime = tokio::runtime::Builder::new_current_thread()

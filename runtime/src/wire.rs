@@ -1159,6 +1159,20 @@ macro_rules! open_enum {
             /// Every documented value, in documentation order.
             pub const KNOWN: &'static [$name] = &[$($name::$variant),*];
 
+            /// The value's position in [`Self::KNOWN`]; `None` for `Other`.
+            #[must_use]
+            pub const fn position(&self) -> ::std::option::Option<usize> {
+                let mut index = 0;
+                $(
+                    if ::std::matches!(self, Self::$variant) {
+                        return ::std::option::Option::Some(index);
+                    }
+                    index += 1;
+                )*
+                let _ = index;
+                ::std::option::Option::None
+            }
+
             /// The value as it appears on the wire.
             #[must_use]
             pub fn as_str(&self) -> &str {

@@ -40,11 +40,18 @@ macro_rules! trigger_source {
         }
 
         impl crate::event::TriggerSource for $name {
+            const COUNT: usize = $name::KNOWN.len();
             fn parse(value: &str) -> Self {
                 $name::parse(value)
             }
             fn as_str(&self) -> &str {
                 $name::as_str(self)
+            }
+            fn position(&self) -> Option<usize> {
+                $name::position(self)
+            }
+            fn known_name(position: usize) -> Option<&'static str> {
+                $name::KNOWN.get(position).map($name::as_str)
             }
         }
     };

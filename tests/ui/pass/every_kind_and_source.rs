@@ -104,7 +104,7 @@ fn custom_sms_sender(_event: &CustomSmsSenderEvent<'_>) {}
 #[cognito_trigger(InboundFederation, sources(ExternalProvider))]
 fn inbound_federation(_event: &InboundFederationEvent<'_>) {}
 
-fn kind_of<H: Handler>(_: &H) -> TriggerKind {
+fn kind_of<H: HandlerInfo>(_: &H) -> TriggerKind {
     <H::Trigger as Trigger>::KIND
 }
 

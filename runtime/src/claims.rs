@@ -1,0 +1,93 @@
+//! Which events a handler claims: its trigger, and which of the trigger's sources.
+
+use crate::event::TriggerSource;
+use crate::kind::TriggerKind;
+
+/// The events a handler takes: one trigger, and all or some of its `triggerSource`s.
+///
+/// Known at compile time (`Handler::CLAIMS`), so a pool can refuse two handlers that claim
+/// the same source before anything runs, and route an event with one table lookup.
+///
+/// ```
+/// use cognito_trigger::{Claims, CustomMessageSource, TriggerKind};
+///
+/// const RESETS: Claims = Claims::sources(
+///     TriggerKind::CustomMessage,
+///     &[CustomMessageSource::ForgotPassword.position()],
+/// );
+/// assert!(RESETS.covers(&CustomMessageSource::ForgotPassword));
+/// assert!(!RESETS.covers(&CustomMessageSource::SignUp));
+/// // Sources Cognito adds later go to a handler that takes the whole trigger.
+/// assert!(!RESETS.covers(&CustomMessageSource::Other("CustomMessage_New".into())));
+/// assert!(Claims::all(TriggerKind::CustomMessage).overlaps(&RESETS));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Claims {
+    kind: TriggerKind,
+    /// Bit `i`: the source at position `i` of the trigger's documented sources.
+    sources: u16,
+    /// Sources this crate does not know (yet).
+    others: bool,
+}
+
+impl Claims {
+    /// Every source of `kind`, including ones Cognito adds later.
+    #[must_use]
+    pub const fn all(kind: TriggerKind) -> Self {
+        Self {
+            kind,
+            sources: u16::MAX,
+            others: true,
+        }
+    }
+
+    /// These sources of `kind` (positions from the source enum's `position()`).
+    ///
+    /// # Panics
+    /// At compile time, when a position is `None` (an `Other` value) or beyond 15.
+    #[must_use]
+    pub const fn sources(kind: TriggerKind, positions: &[Option<usize>]) -> Self {
+        let mut sources = 0u16;
+        let mut index = 0;
+        while index < positions.len() {
+            match positions[index] {
+                Some(position) if position < 16 => sources |= 1 << position,
+                _ => panic!("a claimed source must be one of the trigger's documented sources"),
+            }
+            index += 1;
+        }
+        Self {
+            kind,
+            sources,
+            others: false,
+        }
+    }
+
+    /// The trigger claimed.
+    #[must_use]
+    pub const fn kind(&self) -> TriggerKind {
+        self.kind
+    }
+
+    /// Whether an event of this source (of the claimed trigger) is covered.
+    #[must_use]
+    pub fn covers<S: TriggerSource>(&self, source: &S) -> bool {
+        self.covers_position(source.position())
+    }
+
+    /// Whether the documented source at `position` (or an unknown one, for `None`) is covered.
+    #[must_use]
+    pub const fn covers_position(&self, position: Option<usize>) -> bool {
+        match position {
+            Some(position) => position < 16 && self.sources & (1 << position) != 0,
+            None => self.others,
+        }
+    }
+
+    /// Whether both claim some source of the same trigger.
+    #[must_use]
+    pub const fn overlaps(&self, other: &Claims) -> bool {
+        self.kind as u8 == other.kind as u8
+            && (self.sources & other.sources != 0 || (self.others && other.others))
+    }
+}

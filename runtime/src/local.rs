@@ -1,0 +1,328 @@
+//! The local run mode: what a trigger function does when it is started outside AWS Lambda
+//! (no `AWS_LAMBDA_RUNTIME_API` in the environment).
+//!
+//! ```text
+//! my-function [FILE ...]                one event per file
+//! my-function [-]                       JSON Lines on stdin, one event per line
+//! my-function --samples                 replay the bundled sample events, with a report
+//! my-function --lambda-config ARN       print the user pool's LambdaConfig for this function
+//! my-function --help
+//! ```
+//!
+//! For each event it writes exactly one line to stdout: the answer Cognito would get (the
+//! whole event, on one line), or `{"errorType":"…","errorMessage":"…"}`. The exit status is
+//! 0 when every event was answered, 1 otherwise (2 for a usage error). Started from a
+//! terminal without arguments, it replays the samples. It never panics, whatever the input:
+//! a handler's panic is an error line like any other failure.
+
+use std::ffi::OsString;
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+
+use serde_json::Value;
+
+use crate::handler::{Context, InvocationError};
+use crate::pool::Pool;
+
+const USAGE: &str = "\
+usage: FUNCTION [FILE ...]            answer the event in each file (a JSON document)
+       FUNCTION [-]                   answer JSON Lines on stdin, one event per line
+       FUNCTION --samples             replay the bundled sample events, with a report
+       FUNCTION --lambda-config ARN   print the user pool's LambdaConfig for this function
+
+Outside AWS Lambda (no AWS_LAMBDA_RUNTIME_API), each event gets exactly one line on stdout:
+the answer Cognito would get, or {\"errorType\":...,\"errorMessage\":...}. Exit status 0 when
+every event was answered, 1 otherwise.";
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+enum Mode {
+    Help,
+    LambdaConfig(String),
+    Samples,
+    Events(Vec<Input>),
+}
+
+#[derive(Debug, PartialEq)]
+enum Input {
+    File(OsString),
+    Stdin,
+}
+
+/// Runs the local mode for `pool` and returns the process exit status.
+pub(crate) async fn run<S: Send + Sync + 'static>(pool: &Pool<S>) -> i32 {
+    let stdin_is_terminal = std::io::stdin().is_terminal();
+    let mode = match parse_args(
+        std::env::args_os().skip(1),
+        stdin_is_terminal,
+        !pool.sample_events().is_empty(),
+    ) {
+        Ok(mode) => mode,
+        Err(problem) => {
+            let _ = writeln!(std::io::stderr(), "{problem}\n\n{USAGE}");
+            return 2;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match mode {
+        Mode::Help => {
+            let _ = writeln!(out, "{USAGE}");
+            0
+        }
+        Mode::LambdaConfig(arn) => {
+            let config = pool.lambda_config(&arn);
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&config).unwrap_or_default()
+            );
+            0
+        }
+        Mode::Samples => replay_samples(pool, &mut out).await,
+        Mode::Events(inputs) => answer_events(pool, inputs, &mut out).await,
+    }
+}
+
+fn parse_args(
+    args: impl Iterator<Item = OsString>,
+    stdin_is_terminal: bool,
+    has_samples: bool,
+) -> Result<Mode, String> {
+    let mut args = args.peekable();
+    let mut inputs = Vec::new();
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("-h" | "--help") => return Ok(Mode::Help),
+            Some("--samples") if has_samples => return Ok(Mode::Samples),
+            Some("--samples") => {
+                return Err("this function has no bundled sample events".to_owned());
+            }
+            Some("--lambda-config") => {
+                return match args.next().and_then(|arn| arn.into_string().ok()) {
+                    Some(arn) if !arn.starts_with('-') => Ok(Mode::LambdaConfig(arn)),
+                    _ => Err("--lambda-config needs the function's ARN".to_owned()),
+                };
+            }
+            Some(flag) if flag.starts_with("--lambda-config=") => {
+                return Ok(Mode::LambdaConfig(
+                    flag["--lambda-config=".len()..].to_owned(),
+                ));
+            }
+            Some("-") => inputs.push(Input::Stdin),
+            Some(flag) if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
+            _ => inputs.push(Input::File(arg)),
+        }
+    }
+    Ok(match (inputs.is_empty(), stdin_is_terminal, has_samples) {
+        (false, _, _) => Mode::Events(inputs),
+        (true, false, _) => Mode::Events(vec![Input::Stdin]),
+        (true, true, true) => Mode::Samples,
+        (true, true, false) => Mode::Help,
+    })
+}
+
+async fn answer_events<S: Send + Sync + 'static>(
+    pool: &Pool<S>,
+    inputs: Vec<Input>,
+    out: &mut impl std::io::Write,
+) -> i32 {
+    let mut failed = false;
+    let mut number = 0;
+    for input in inputs {
+        match input {
+            Input::File(path) => {
+                number += 1;
+                let answer = match std::fs::read(&path) {
+                    Ok(bytes) => answer_one(pool, &bytes, number).await,
+                    Err(error) => Err(InvocationError::new(
+                        "UnreadableInput",
+                        format!(
+                            "cannot read {}: {error}",
+                            std::path::Path::new(&path).display()
+                        ),
+                    )),
+                };
+                failed |= write_answer(out, answer);
+            }
+            Input::Stdin => {
+                for line in std::io::stdin().lock().split(b'\n') {
+                    let answer = match line {
+                        Ok(line) if line.iter().all(u8::is_ascii_whitespace) => continue,
+                        Ok(line) => {
+                            number += 1;
+                            answer_one(pool, &line, number).await
+                        }
+                        Err(error) => Err(InvocationError::new(
+                            "UnreadableInput",
+                            format!("cannot read stdin: {error}"),
+                        )),
+                    };
+                    failed |= write_answer(out, answer);
+                }
+            }
+        }
+    }
+    i32::from(failed)
+}
+
+async fn answer_one<S: Send + Sync + 'static>(
+    pool: &Pool<S>,
+    event: &[u8],
+    number: usize,
+) -> Result<Vec<u8>, InvocationError> {
+    pool.invoke(event, &Context::new(format!("local-{number}")))
+        .await
+}
+
+/// Writes one line for one event; returns whether it was a failure.
+fn write_answer(out: &mut impl std::io::Write, answer: Result<Vec<u8>, InvocationError>) -> bool {
+    let (line, failed) = match answer {
+        Ok(bytes) => (one_line(&bytes), false),
+        Err(error) => (error.to_json().into_bytes(), true),
+    };
+    let _ = out.write_all(&line).and_then(|()| out.write_all(b"\n"));
+    failed
+}
+
+/// The JSON in `bytes` without the whitespace between tokens, so it fits on one line.
+/// (The answer keeps the input's bytes, and an event file may be pretty-printed.)
+fn one_line(bytes: &[u8]) -> Vec<u8> {
+    let mut compact = Vec::with_capacity(bytes.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in bytes {
+        if in_string {
+            compact.push(byte);
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if !byte.is_ascii_whitespace() {
+            in_string = byte == b'"';
+            compact.push(byte);
+        }
+    }
+    compact
+}
+
+// ---------------------------------------------------------------------------------------
+// The sample report
+
+async fn replay_samples<S: Send + Sync + 'static>(
+    pool: &Pool<S>,
+    out: &mut impl std::io::Write,
+) -> i32 {
+    let samples = pool.sample_events();
+    let _ = writeln!(
+        out,
+        "{:<31} {:<46} {:<10} what the handler changed",
+        "trigger", "triggerSource", "outcome"
+    );
+    let (mut changed, mut unchanged, mut rejected, mut failed) = (0, 0, 0, 0);
+    for (number, (name, event)) in samples.iter().enumerate() {
+        let input: Value = serde_json::from_slice(event).unwrap_or(Value::Null);
+        let source = input["triggerSource"].as_str().unwrap_or(name);
+        let trigger = crate::kind::decode(event)
+            .ok()
+            .and_then(|event| event.kind())
+            .map_or("(not handled here)", |kind| kind.name());
+        let (outcome, detail) = match answer_one(pool, event, number + 1).await {
+            Ok(answer) => {
+                let output: Value = serde_json::from_slice(&answer).unwrap_or(Value::Null);
+                let changes = describe_changes(&input["response"], &output["response"]);
+                if changes.is_empty() {
+                    unchanged += 1;
+                    ("defaults", "(Cognito's defaults)".to_owned())
+                } else {
+                    changed += 1;
+                    ("answered", changes.join("; "))
+                }
+            }
+            Err(error)
+                if error.error_type() == "Rejected" || error.error_type() == "UnhandledTrigger" =>
+            {
+                rejected += 1;
+                ("rejected", error.error_message().to_owned())
+            }
+            Err(error) => {
+                failed += 1;
+                (
+                    "FAILED",
+                    format!("{}: {}", error.error_type(), error.error_message()),
+                )
+            }
+        };
+        let _ = writeln!(out, "{trigger:<31} {source:<46} {outcome:<10} {detail}");
+    }
+    let _ = writeln!(
+        out,
+        "\n{} sample events: {changed} answered, {unchanged} left to Cognito's defaults, {rejected} rejected, {failed} failed",
+        samples.len()
+    );
+    i32::from(failed > 0)
+}
+
+/// `field: before → after` for each response field the handler changed.
+fn describe_changes(before: &Value, after: &Value) -> Vec<String> {
+    let empty = serde_json::Map::new();
+    let before_fields = before.as_object().unwrap_or(&empty);
+    let after_fields = after.as_object().unwrap_or(&empty);
+    after_fields
+        .iter()
+        .filter(|(key, value)| before_fields.get(*key) != Some(*value))
+        .map(|(key, value)| match before_fields.get(key) {
+            Some(old) => format!("{key}: {old} → {value}"),
+            None => format!("{key}: {value}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> impl Iterator<Item = OsString> {
+        list.iter()
+            .map(OsString::from)
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn command_lines() {
+        assert_eq!(
+            parse_args(args(&[]), false, true),
+            Ok(Mode::Events(vec![Input::Stdin]))
+        );
+        assert_eq!(parse_args(args(&[]), true, true), Ok(Mode::Samples));
+        assert_eq!(parse_args(args(&[]), true, false), Ok(Mode::Help));
+        assert_eq!(
+            parse_args(args(&["a.json", "-", "b.json"]), true, true),
+            Ok(Mode::Events(vec![
+                Input::File("a.json".into()),
+                Input::Stdin,
+                Input::File("b.json".into())
+            ]))
+        );
+        assert_eq!(
+            parse_args(args(&["--lambda-config", "arn:x"]), false, true),
+            Ok(Mode::LambdaConfig("arn:x".into()))
+        );
+        assert_eq!(
+            parse_args(args(&["--lambda-config=arn:y"]), false, true),
+            Ok(Mode::LambdaConfig("arn:y".into()))
+        );
+        assert!(parse_args(args(&["--lambda-config"]), false, true).is_err());
+        assert!(parse_args(args(&["--frobnicate"]), false, true).is_err());
+        assert!(parse_args(args(&["--samples"]), false, false).is_err());
+    }
+
+    #[test]
+    fn one_line_keeps_strings_intact() {
+        let pretty = b"{\n  \"a\": \"x  y\\\" \\n }\",\n  \"b\" : [ 1 , 2 ]\n}";
+        assert_eq!(
+            one_line(pretty),
+            br#"{"a":"x  y\" \n }","b":[1,2]}"#.to_vec()
+        );
+    }
+}

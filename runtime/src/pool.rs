@@ -1,0 +1,476 @@
+//! One function for every trigger of a user pool: handlers registered into a [`Pool`], each
+//! event routed to its handler by one table lookup.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use crate::claims::Claims;
+use crate::event::{RawEvent, Trigger, TriggerSource};
+use crate::handler::{
+    Context, Handler, HandlerInfo, InvocationError, invalid_event, invoke_routed,
+};
+use crate::kind::TriggerKind;
+
+/// What a pool does with an event it has no handler for: a trigger (or source) no
+/// registered handler claims, or a trigger this version of the crate does not know.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Unhandled {
+    /// Send the event back unchanged (Cognito's defaults) and log a warning. The default:
+    /// for every synchronous trigger, the unchanged event is the safe answer (contract 17.2).
+    #[default]
+    PassThrough,
+    /// Answer with an `UnhandledTrigger` error, so Cognito fails the operation.
+    Refuse,
+}
+
+/// Handlers that cannot serve one pool together.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("handlers `{first}` and `{second}` both handle `{trigger_source}`")]
+pub struct Conflict {
+    /// The handler registered first.
+    pub first: &'static str,
+    /// The handler registered second.
+    pub second: &'static str,
+    /// The trigger source both claim (`<Trigger>_*` for sources Cognito adds later).
+    pub trigger_source: String,
+}
+
+/// Several handlers served by one Lambda function: the usual way to point every trigger of
+/// a user pool at one function.
+///
+/// Each event goes to the handler that claims its `triggerSource` (and, for pre token
+/// generation, its version), found with one table lookup. Two handlers claiming the same
+/// source are a conflict: [`pool!`](crate::pool) refuses them at compile time,
+/// [`Pool::check`] (called by [`Pool::run`]) at start-up, naming both.
+///
+/// ```
+/// use cognito_trigger::{
+///     cognito_trigger, handler, Context, CustomMessageEvent, CustomMessageResponse, Pool,
+///     PreSignUpEvent, PreSignUpResponse,
+/// };
+///
+/// struct Config { domain: &'static str }
+///
+/// #[cognito_trigger(PreSignUp)]
+/// fn sign_up(event: &PreSignUpEvent<'_>, config: &Config) -> PreSignUpResponse {
+///     let ours = event.request.user_attributes.get("email").is_some_and(|e| e.ends_with(config.domain));
+///     if ours { PreSignUpResponse::new().confirm_user() } else { PreSignUpResponse::new() }
+/// }
+///
+/// #[cognito_trigger(CustomMessage, sources(ForgotPassword))]
+/// fn reset_text(event: &CustomMessageEvent<'_>) -> CustomMessageResponse {
+///     CustomMessageResponse::new().sms(format!("Reset code: {}", event.request.code_parameter))
+/// }
+///
+/// let pool = Pool::with_state(Config { domain: "@example.com" })
+///     .handler(handler!(sign_up))
+///     .handler(handler!(reset_text));
+/// assert!(pool.check().is_ok());
+///
+/// let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
+///   "request":{"userAttributes":{"email":"ada@example.com"}},"response":{"autoConfirmUser":false}}"#;
+/// let answer = futures_block_on(pool.invoke(event, &Context::new("r1"))).unwrap();
+/// assert!(String::from_utf8(answer).unwrap().contains(r#""autoConfirmUser":true"#));
+/// # fn futures_block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// # }
+/// ```
+pub struct Pool<S = ()> {
+    state: S,
+    handlers: Vec<Box<dyn ErasedHandler<S>>>,
+    routes: [Route; TriggerKind::ALL.len()],
+    conflicts: Vec<Conflict>,
+    unhandled: Unhandled,
+    samples: &'static [(&'static str, &'static [u8])],
+}
+
+/// Which handler takes each source of one trigger.
+#[derive(Clone, Copy, Default)]
+struct Route {
+    /// By position of the source among the trigger's documented sources.
+    by_source: [Option<u16>; 16],
+    /// For sources this crate does not know.
+    others: Option<u16>,
+}
+
+impl Pool<()> {
+    /// A pool whose handlers share no state.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_state(())
+    }
+}
+
+impl Default for Pool<()> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S: Send + Sync + 'static> Pool<S> {
+    /// A pool lending `state` (built once, at cold start) to every handler that takes it.
+    pub fn with_state(state: S) -> Self {
+        Self {
+            state,
+            handlers: Vec::new(),
+            routes: [Route::default(); TriggerKind::ALL.len()],
+            conflicts: Vec::new(),
+            unhandled: Unhandled::default(),
+            samples: &[],
+        }
+    }
+
+    /// Registers a handler (see [`handler!`](crate::handler)). A conflict with an earlier
+    /// handler is recorded and reported by [`Pool::check`].
+    #[must_use]
+    pub fn handler<H: Handler<S>>(mut self, handler: H) -> Self {
+        let index = u16::try_from(self.handlers.len()).unwrap_or(u16::MAX);
+        let claims: Claims = H::CLAIMS;
+        let kind = <H::Trigger as Trigger>::KIND;
+        let count = <<H::Trigger as Trigger>::Source as TriggerSource>::COUNT;
+        let route = &mut self.routes[kind as usize];
+        for position in 0..count.min(16) {
+            if claims.covers_position(Some(position)) {
+                let source =
+                    <<H::Trigger as Trigger>::Source as TriggerSource>::known_name(position);
+                claim(
+                    &mut route.by_source[position],
+                    index,
+                    source.unwrap_or("?"),
+                    &self.handlers,
+                    H::NAME,
+                    &mut self.conflicts,
+                );
+            }
+        }
+        if claims.covers_position(None) {
+            let others = format!("{}_*", kind.source_prefix());
+            claim(
+                &mut route.others,
+                index,
+                &others,
+                &self.handlers,
+                H::NAME,
+                &mut self.conflicts,
+            );
+        }
+        self.handlers.push(Box::new(Erased(handler)));
+        self
+    }
+
+    /// Sets what happens to events no handler claims (default: [`Unhandled::PassThrough`]).
+    #[must_use]
+    pub fn unhandled(mut self, policy: Unhandled) -> Self {
+        self.unhandled = policy;
+        self
+    }
+
+    /// Sample events (name, bytes) that the local run mode replays with `--samples`, or
+    /// when started from a terminal without arguments.
+    #[must_use]
+    pub fn samples(mut self, samples: &'static [(&'static str, &'static [u8])]) -> Self {
+        self.samples = samples;
+        self
+    }
+
+    /// Whether the handlers can serve together.
+    ///
+    /// # Errors
+    /// The first pair of handlers that claim the same trigger source.
+    pub fn check(&self) -> Result<(), Conflict> {
+        self.conflicts
+            .first()
+            .map_or(Ok(()), |conflict| Err(conflict.clone()))
+    }
+
+    /// The triggers the pool serves, each once, in [`TriggerKind::ALL`] order.
+    pub fn kinds(&self) -> impl Iterator<Item = TriggerKind> + '_ {
+        TriggerKind::ALL.iter().copied().filter(|kind| {
+            let route = &self.routes[*kind as usize];
+            route.others.is_some() || route.by_source.iter().any(Option::is_some)
+        })
+    }
+
+    /// The pool's handlers' names, in registration order.
+    pub fn handler_names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.handlers.iter().map(|handler| handler.name())
+    }
+
+    pub(crate) fn sample_events(&self) -> &'static [(&'static str, &'static [u8])] {
+        self.samples
+    }
+
+    /// Answers one raw event: routes it to its handler and returns the bytes for Cognito.
+    ///
+    /// # Errors
+    /// The handler's rejection or failure, an input that is not a Cognito event, or (with
+    /// [`Unhandled::Refuse`]) an event no handler claims.
+    pub async fn invoke(
+        &self,
+        input: &[u8],
+        context: &Context,
+    ) -> Result<Vec<u8>, InvocationError> {
+        let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
+        let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
+        let source = raw.trigger_source.as_deref().unwrap_or_default();
+        let handler = kind.and_then(|kind| {
+            let route = &self.routes[kind as usize];
+            match kind.source_position(source) {
+                Some(position) => route.by_source[position],
+                None => route.others,
+            }
+        });
+        match handler {
+            Some(index) => {
+                self.handlers[usize::from(index)]
+                    .call(raw, input, context, &self.state)
+                    .await
+            }
+            None => self.answer_unhandled(source, kind, input, context),
+        }
+    }
+
+    fn answer_unhandled(
+        &self,
+        source: &str,
+        kind: Option<TriggerKind>,
+        input: &[u8],
+        context: &Context,
+    ) -> Result<Vec<u8>, InvocationError> {
+        let why = match kind {
+            Some(kind) => format!("no handler for {kind} events of this source"),
+            None => {
+                "a trigger (or version) this version of cognito-trigger does not know".to_owned()
+            }
+        };
+        match self.unhandled {
+            Unhandled::PassThrough => {
+                tracing::warn!(
+                    trigger_source = source,
+                    request_id = context.request_id(),
+                    "{why}; answering with Cognito's defaults"
+                );
+                Ok(input.to_vec())
+            }
+            Unhandled::Refuse => {
+                tracing::warn!(
+                    trigger_source = source,
+                    request_id = context.request_id(),
+                    "{why}; refusing"
+                );
+                Err(InvocationError::new(
+                    "UnhandledTrigger",
+                    format!(
+                        "This function has no handler for {}",
+                        crate::error::quote(source)
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// The user pool's `LambdaConfig` (API and CloudFormation shape) for exactly the
+    /// triggers this pool serves, all pointing at `function_arn`.
+    ///
+    /// Plain triggers get the ARN; pre token generation gets `PreTokenGenerationConfig` with
+    /// the version of its handler (the highest, if handlers of several versions are
+    /// registered); the custom senders get `V1_0` and a `KMSKeyID` that refers to a
+    /// template parameter of that name; inbound federation gets `V1_0`.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, Pool, PreTokenGenerationV2Event, CustomSmsSenderEvent};
+    ///
+    /// #[cognito_trigger(PreTokenGenerationV2)]
+    /// fn tokens(_event: &PreTokenGenerationV2Event<'_>) {}
+    /// #[cognito_trigger(CustomSmsSender)]
+    /// fn sms(_event: &CustomSmsSenderEvent<'_>) {}
+    ///
+    /// let config = Pool::new().handler(handler!(tokens)).handler(handler!(sms))
+    ///     .lambda_config("arn:aws:lambda:eu-west-1:123456789012:function:pool");
+    /// assert_eq!(config, serde_json::json!({
+    ///     "PreTokenGenerationConfig": {
+    ///         "LambdaArn": "arn:aws:lambda:eu-west-1:123456789012:function:pool",
+    ///         "LambdaVersion": "V2_0",
+    ///     },
+    ///     "CustomSMSSender": {
+    ///         "LambdaArn": "arn:aws:lambda:eu-west-1:123456789012:function:pool",
+    ///         "LambdaVersion": "V1_0",
+    ///     },
+    ///     "KMSKeyID": {"Ref": "KMSKeyID"},
+    /// }));
+    /// ```
+    #[must_use]
+    pub fn lambda_config(&self, function_arn: &str) -> serde_json::Value {
+        let mut config = serde_json::Map::new();
+        for kind in self.kinds() {
+            let value = match kind.lambda_version() {
+                None => serde_json::Value::from(function_arn),
+                Some(version) => {
+                    serde_json::json!({"LambdaArn": function_arn, "LambdaVersion": version})
+                }
+            };
+            // Kinds come in ascending order, so a later pre token version replaces an earlier.
+            config.insert(kind.config_key().to_owned(), value);
+            if matches!(
+                kind,
+                TriggerKind::CustomEmailSender | TriggerKind::CustomSmsSender
+            ) {
+                config.insert(
+                    "KMSKeyID".to_owned(),
+                    serde_json::json!({"Ref": "KMSKeyID"}),
+                );
+            }
+        }
+        serde_json::Value::Object(config)
+    }
+
+    /// Serves the pool: on AWS Lambda (when `AWS_LAMBDA_RUNTIME_API` is set) through the
+    /// Lambda runtime; anywhere else in the local run mode (see the `local` module docs),
+    /// which then ends the process with its exit status.
+    ///
+    /// # Errors
+    /// A conflict between handlers, or a Lambda Runtime API that cannot be reached.
+    pub async fn run(self) -> Result<(), lambda_runtime::Error> {
+        self.check()?;
+        if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none() {
+            let status = crate::local::run(&self).await;
+            std::process::exit(status);
+        }
+        let pool = &self;
+        let service = lambda_runtime::service_fn(
+            move |event: lambda_runtime::LambdaEvent<Box<serde_json::value::RawValue>>| async move {
+                let context = Context::from(event.context);
+                let answer = pool
+                    .invoke(event.payload.get().as_bytes(), &context)
+                    .await?;
+                raw_json(answer, &context)
+            },
+        );
+        lambda_runtime::run(service).await
+    }
+}
+
+/// Records that handler `index` claims a slot, or the conflict with the handler already there.
+fn claim<S>(
+    slot: &mut Option<u16>,
+    index: u16,
+    source: &str,
+    handlers: &[Box<dyn ErasedHandler<S>>],
+    name: &'static str,
+    conflicts: &mut Vec<Conflict>,
+) {
+    match slot {
+        Some(first) => conflicts.push(Conflict {
+            first: handlers[usize::from(*first)].name(),
+            second: name,
+            trigger_source: source.to_owned(),
+        }),
+        None => *slot = Some(index),
+    }
+}
+
+/// The answer as the raw JSON the Lambda runtime sends back.
+fn raw_json(
+    answer: Vec<u8>,
+    context: &Context,
+) -> Result<Box<serde_json::value::RawValue>, InvocationError> {
+    let internal = || {
+        InvocationError::new(
+            "InternalError",
+            crate::handler::internal_error_message(context.request_id()),
+        )
+    };
+    // `invoke` answers with the input's bytes and a serialized response: valid JSON.
+    let answer = String::from_utf8(answer).map_err(|_| internal())?;
+    serde_json::value::RawValue::from_string(answer).map_err(|_| internal())
+}
+
+impl<S> fmt::Debug for Pool<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.handlers.iter().map(|h| h.name()).collect();
+        f.debug_struct("Pool")
+            .field("handlers", &names)
+            .field("unhandled", &self.unhandled)
+            .finish()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Handlers of different types behind one interface
+
+type BoxedAnswer<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>, InvocationError>> + Send + 'a>>;
+
+trait ErasedHandler<S>: Send + Sync {
+    fn name(&self) -> &'static str;
+    fn call<'a>(
+        &'a self,
+        raw: RawEvent<'a>,
+        input: &'a [u8],
+        context: &'a Context,
+        state: &'a S,
+    ) -> BoxedAnswer<'a>;
+}
+
+struct Erased<H>(H);
+
+impl<S: Sync, H: Handler<S>> ErasedHandler<S> for Erased<H> {
+    fn name(&self) -> &'static str {
+        H::NAME
+    }
+
+    fn call<'a>(
+        &'a self,
+        raw: RawEvent<'a>,
+        input: &'a [u8],
+        context: &'a Context,
+        state: &'a S,
+    ) -> BoxedAnswer<'a> {
+        Box::pin(invoke_routed(&self.0, raw, input, context, state))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Running one handler
+
+/// Serves one handler: a pool of one. On AWS Lambda it runs the Lambda runtime; anywhere
+/// else, the local run mode.
+///
+/// ```no_run
+/// use cognito_trigger::{cognito_trigger, handler, PreSignUpEvent, PreSignUpResponse};
+///
+/// #[cognito_trigger(PreSignUp)]
+/// fn auto_confirm(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
+///     PreSignUpResponse::new().confirm_user()
+/// }
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
+///     cognito_trigger::run(handler!(auto_confirm)).await
+/// }
+/// ```
+///
+/// # Errors
+/// When the Lambda Runtime API cannot be reached.
+pub async fn run<H: Handler<()>>(handler: H) -> Result<(), lambda_runtime::Error> {
+    Pool::new().handler(handler).run().await
+}
+
+/// Serves one handler, lending it `state` (built once, at cold start) on every invocation.
+///
+/// # Errors
+/// When the Lambda Runtime API cannot be reached.
+pub async fn run_with_state<S: Send + Sync + 'static, H: Handler<S>>(
+    handler: H,
+    state: S,
+) -> Result<(), lambda_runtime::Error> {
+    Pool::with_state(state).handler(handler).run().await
+}
+
+#[doc(hidden)]
+pub const fn __assert_no_conflict<A: HandlerInfo, B: HandlerInfo>(message: &'static str) {
+    if A::CLAIMS.overlaps(&B::CLAIMS) {
+        panic!("{}", message);
+    }
+}
