@@ -1,4 +1,85 @@
-//! Example Cognito trigger functions built with `cognito-trigger`, and the sample events
-//! they run on.
+//! Example Cognito trigger functions built with `cognito-trigger`.
+//!
+//! Each module is a small, realistic handler set for one family of triggers, meant to be
+//! read and copied: [`triggers::sign_up`], [`triggers::authentication`],
+//! [`triggers::challenge`] (a one-time code by email), [`triggers::tokens`],
+//! [`triggers::migration`], [`triggers::messages`], [`triggers::senders`] and
+//! [`triggers::federation`]. [`pool()`] registers them all in one function; the `pool` binary
+//! serves it, and one binary per trigger (`pre_sign_up`, `user_migration`, ...) serves one
+//! handler each, for teams that deploy one function per trigger.
+
+use cognito_trigger::{Handler, Pool, Trigger, TriggerKind, pool};
+
+pub mod app;
+pub mod triggers;
+
+pub use app::App;
 
 include!(concat!(env!("OUT_DIR"), "/samples.rs"));
+
+/// Every example handler in one pool, with the samples the local run mode replays.
+///
+/// Pre token generation is registered in every version (`V1_0` is what cognito-local and
+/// pools without a version send); events are routed by their `version`, and
+/// `--lambda-config` configures the highest, `V3_0`.
+#[must_use]
+pub fn pool(app: App) -> Pool<App> {
+    use triggers::{authentication::*, challenge::*, federation::*, messages::*};
+    use triggers::{migration::*, senders::*, sign_up::*, tokens::*};
+    pool!(
+        state = app;
+        pre_sign_up,
+        post_confirmation,
+        pre_authentication,
+        post_authentication,
+        define_auth_challenge,
+        create_auth_challenge,
+        verify_auth_challenge,
+        id_token_claims,
+        user_token_claims_v2,
+        access_token_claims,
+        migrate_user,
+        custom_message,
+        custom_email_sender,
+        custom_sms_sender,
+        inbound_federation,
+    )
+    .samples(SAMPLE_EVENTS)
+}
+
+/// Serves one handler as its own function (with the samples of its trigger for the local
+/// run mode): the `main` of every single-trigger example.
+///
+/// # Errors
+/// When the Lambda Runtime API cannot be reached.
+pub async fn serve<H: Handler<App>>(
+    handler: H,
+) -> Result<(), cognito_trigger::lambda_runtime::Error> {
+    init_logging();
+    let kind = <H::Trigger as Trigger>::KIND;
+    // Leaked once at start-up: the samples live as long as the process.
+    let samples: &'static [(&'static str, &'static [u8])] = Box::leak(
+        SAMPLE_EVENTS
+            .iter()
+            .copied()
+            .filter(|(_, event)| sample_kind(event) == Some(kind))
+            .collect(),
+    );
+    Pool::with_state(App::from_env())
+        .handler(handler)
+        .samples(samples)
+        .run()
+        .await
+}
+
+fn sample_kind(event: &[u8]) -> Option<TriggerKind> {
+    cognito_trigger::decode(event)
+        .ok()
+        .and_then(|event| event.kind())
+}
+
+/// Sends logs to stderr, where Lambda collects them and where they stay out of the local
+/// run mode's one-line-per-event stdout. `AWS_LAMBDA_LOG_FORMAT=JSON` gives JSON lines.
+pub fn init_logging() {
+    cognito_trigger::lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+}

@@ -489,11 +489,21 @@ impl InvocationError {
         &self.error_message
     }
 
-    /// The error as Lambda's JSON error payload.
+    /// The error as Lambda's JSON error payload: `{"errorType":"…","errorMessage":"…"}`.
     #[must_use]
     pub fn to_json(&self) -> String {
-        serde_json::json!({"errorType": self.error_type, "errorMessage": self.error_message})
-            .to_string()
+        /// The payload's fields, in Lambda's order.
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Payload<'a> {
+            error_type: &'a str,
+            error_message: &'a str,
+        }
+        let payload = Payload {
+            error_type: self.error_type,
+            error_message: &self.error_message,
+        };
+        serde_json::to_string(&payload).unwrap_or_default()
     }
 
     fn invalid_event(error: &DecodeError) -> Self {

@@ -262,6 +262,10 @@ async fn replay_samples<S: Send + Sync + 'static>(
     i32::from(failed > 0)
 }
 
+/// Response fields that hold secrets (a challenge's expected answer): their values are
+/// not shown in the report.
+const SECRET_FIELDS: &[&str] = &["privateChallengeParameters"];
+
 /// `field: before → after` for each response field the handler changed.
 fn describe_changes(before: &Value, after: &Value) -> Vec<String> {
     let empty = serde_json::Map::new();
@@ -270,9 +274,16 @@ fn describe_changes(before: &Value, after: &Value) -> Vec<String> {
     after_fields
         .iter()
         .filter(|(key, value)| before_fields.get(*key) != Some(*value))
-        .map(|(key, value)| match before_fields.get(key) {
-            Some(old) => format!("{key}: {old} → {value}"),
-            None => format!("{key}: {value}"),
+        .map(|(key, value)| {
+            let shown = if SECRET_FIELDS.contains(&key.as_str()) {
+                "[redacted]".to_owned()
+            } else {
+                value.to_string()
+            };
+            match before_fields.get(key) {
+                Some(old) => format!("{key}: {old} → {shown}"),
+                None => format!("{key}: {shown}"),
+            }
         })
         .collect()
 }

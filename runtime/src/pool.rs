@@ -185,6 +185,12 @@ impl<S: Send + Sync + 'static> Pool<S> {
             .map_or(Ok(()), |conflict| Err(conflict.clone()))
     }
 
+    /// The state the pool lends its handlers.
+    #[must_use]
+    pub fn state(&self) -> &S {
+        &self.state
+    }
+
     /// The triggers the pool serves, each once, in [`TriggerKind::ALL`] order.
     pub fn kinds(&self) -> impl Iterator<Item = TriggerKind> + '_ {
         TriggerKind::ALL.iter().copied().filter(|kind| {

@@ -1,7 +1,9 @@
 //! `cargo xtask <chore>`: the project's one front door for chores.
 //!
-//! - `cargo xtask ci`: everything CI checks (formatting, lints, docs, the whole test
-//!   suite), in the order that fails fastest. `.ci/run` runs exactly this.
+//! - `cargo xtask ci`: everything CI checks, in the order that fails fastest: tools the
+//!   tests need, formatting, lints, docs, then the whole test suite. `.ci/run` runs this.
+//! - `cargo xtask tools`: installs the tools the tests use (cfn-lint, from PyPI, into
+//!   `target/tools/`), reusing what is already there.
 //! - `cargo xtask bless`: regenerates the compile-fail tests' `.stderr` files
 //!   (`tests/ui/fail`); review the result with `git diff` before committing.
 //!
@@ -10,22 +12,38 @@
 // A command-line tool: its usage message belongs on stderr.
 #![allow(clippy::print_stderr)]
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-/// One step of a chore: a description and the cargo arguments that run it.
-struct Step {
-    what: &'static str,
-    args: &'static [&'static str],
-    env: &'static [(&'static str, &'static str)],
+/// The cfn-lint release the LambdaConfig test validates with (pinned: its schema decides).
+const CFN_LINT_VERSION: &str = "1.58.0";
+
+/// One step of a chore.
+enum Step {
+    /// `cargo <args>`, with extra environment.
+    Cargo {
+        what: &'static str,
+        args: &'static [&'static str],
+        env: &'static [(&'static str, &'static str)],
+    },
+    /// A chore written here.
+    Task {
+        what: &'static str,
+        run: fn(&Path) -> Result<(), String>,
+    },
 }
 
 const CI: &[Step] = &[
-    Step {
+    Step::Task {
+        what: "tools",
+        run: install_tools,
+    },
+    Step::Cargo {
         what: "formatting",
         args: &["fmt", "--all", "--", "--check"],
         env: &[],
     },
-    Step {
+    Step::Cargo {
         what: "lints",
         args: &[
             "clippy",
@@ -38,19 +56,24 @@ const CI: &[Step] = &[
         ],
         env: &[],
     },
-    Step {
+    Step::Cargo {
         what: "documentation",
         args: &["doc", "--workspace", "--no-deps", "--locked"],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
     },
-    Step {
-        what: "tests (unit, integration, doc)",
+    Step::Cargo {
+        what: "tests (unit, integration, compile-fail, doc)",
         args: &["test", "--workspace", "--locked"],
         env: &[],
     },
 ];
 
-const BLESS: &[Step] = &[Step {
+const TOOLS: &[Step] = &[Step::Task {
+    what: "tools",
+    run: install_tools,
+}];
+
+const BLESS: &[Step] = &[Step::Cargo {
     what: "compile-fail snapshots",
     args: &["test", "--package", "cognito-trigger-tests", "--test", "ui"],
     env: &[("TRYBUILD", "overwrite")],
@@ -58,42 +81,95 @@ const BLESS: &[Step] = &[Step {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
     match args.first().map(String::as_str) {
-        Some("ci") => run(CI),
-        Some("bless") => run(BLESS),
+        Some("ci") => run(&root, CI),
+        Some("tools") => run(&root, TOOLS),
+        Some("bless") => run(&root, BLESS),
         _ => {
-            eprintln!("usage: cargo xtask <ci|bless>");
+            eprintln!("usage: cargo xtask <ci|tools|bless>");
             ExitCode::from(2)
         }
     }
 }
 
-fn run(steps: &[Step]) -> ExitCode {
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn run(root: &Path, steps: &[Step]) -> ExitCode {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     for (number, step) in steps.iter().enumerate() {
-        println!(
-            "==> [{}/{}] {}: cargo {}",
-            number + 1,
-            steps.len(),
-            step.what,
-            step.args.join(" ")
-        );
-        let status = Command::new(&cargo)
-            .args(step.args)
-            .envs(step.env.iter().copied())
-            .status();
-        match status {
-            Ok(status) if status.success() => {}
-            Ok(status) => {
-                println!("==> {} failed ({status})", step.what);
-                return ExitCode::FAILURE;
+        let result = match step {
+            Step::Cargo { what, args, env } => {
+                println!(
+                    "==> [{}/{}] {what}: cargo {}",
+                    number + 1,
+                    steps.len(),
+                    args.join(" ")
+                );
+                let status = Command::new(&cargo)
+                    .args(*args)
+                    .envs(env.iter().copied())
+                    // Where the tests find the tools `install_tools` put in place.
+                    .env("CFN_LINT", cfn_lint_path(root))
+                    .current_dir(root)
+                    .status();
+                match status {
+                    Ok(status) if status.success() => Ok(()),
+                    Ok(status) => Err(format!("{what} failed ({status})")),
+                    Err(error) => Err(format!("could not run cargo for {what}: {error}")),
+                }
             }
-            Err(error) => {
-                println!("==> could not run cargo for {}: {error}", step.what);
-                return ExitCode::FAILURE;
+            Step::Task { what, run } => {
+                println!("==> [{}/{}] {what}", number + 1, steps.len());
+                run(root)
             }
+        };
+        if let Err(problem) = result {
+            println!("==> {problem}");
+            return ExitCode::FAILURE;
         }
     }
     println!("==> all {} steps passed", steps.len());
     ExitCode::SUCCESS
+}
+
+fn cfn_lint_path(root: &Path) -> PathBuf {
+    root.join("target/tools/cfn-lint/bin/cfn-lint")
+}
+
+/// Installs cfn-lint into its own virtual environment under `target/tools`, unless the
+/// pinned version is already there.
+fn install_tools(root: &Path) -> Result<(), String> {
+    let cfn_lint = cfn_lint_path(root);
+    let installed = Command::new(&cfn_lint).arg("--version").output();
+    if installed.is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains(CFN_LINT_VERSION)) {
+        println!("    cfn-lint {CFN_LINT_VERSION} already installed");
+        return Ok(());
+    }
+    let venv = root.join("target/tools/cfn-lint");
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    exec(Command::new(&python).args(["-m", "venv"]).arg(&venv))?;
+    exec(
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("cfn-lint=={CFN_LINT_VERSION}")),
+    )?;
+    println!(
+        "    installed cfn-lint {CFN_LINT_VERSION} in {}",
+        venv.display()
+    );
+    Ok(())
+}
+
+fn exec(command: &mut Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    match command.status() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!("{shown} failed ({status})")),
+        Err(error) => Err(format!("could not run {shown}: {error}")),
+    }
 }

@@ -1,0 +1,82 @@
+//! The state every example handler shares, built once at cold start.
+
+use std::collections::{HashMap, HashSet};
+
+/// Configuration and stores the example handlers use. In a real function these would be
+/// clients (a database, SES, a legacy identity store) built once at cold start.
+#[derive(Debug)]
+pub struct App {
+    /// Email domains that may sign up (`ALLOWED_DOMAINS`, comma-separated).
+    pub allowed_domains: Vec<String>,
+    /// Usernames that may not sign in.
+    pub blocked_users: HashSet<String>,
+    /// The legacy user store that user migration reads: username → record.
+    pub legacy_users: HashMap<String, LegacyUser>,
+    /// Whether custom messages may set email text (`CUSTOM_EMAIL=true`): only when the pool
+    /// sends email through SES (`EmailSendingAccount` = `DEVELOPER`), otherwise Cognito
+    /// refuses the answer.
+    pub custom_email: bool,
+}
+
+/// A user in the legacy store.
+#[derive(Debug, Clone)]
+pub struct LegacyUser {
+    /// The user's password in the legacy store (an example: a real store keeps a hash).
+    pub password: String,
+    /// The user's display name.
+    pub name: String,
+}
+
+impl App {
+    /// The example configuration, with overrides from the environment.
+    #[must_use]
+    pub fn from_env() -> Self {
+        let allowed_domains = std::env::var("ALLOWED_DOMAINS")
+            .unwrap_or_else(|_| "example.com".to_owned())
+            .split(',')
+            .map(|domain| domain.trim().to_ascii_lowercase())
+            .filter(|domain| !domain.is_empty())
+            .collect();
+        let legacy_users = HashMap::from([
+            (
+                "carol@example.com".to_owned(),
+                LegacyUser {
+                    password: "Migr4ted!pw".to_owned(),
+                    name: "Carol".to_owned(),
+                },
+            ),
+            (
+                "ada@example.com".to_owned(),
+                LegacyUser {
+                    password: "Legacy-Passw0rd!".to_owned(),
+                    name: "Ada Lovelace".to_owned(),
+                },
+            ),
+        ]);
+        Self {
+            allowed_domains,
+            blocked_users: HashSet::from(["mallory@example.com".to_owned()]),
+            legacy_users,
+            custom_email: std::env::var("CUSTOM_EMAIL").is_ok_and(|v| v == "true" || v == "1"),
+        }
+    }
+
+    /// Whether `email` belongs to an allowed domain.
+    #[must_use]
+    pub fn allows(&self, email: &str) -> bool {
+        email.rsplit_once('@').is_some_and(|(_, domain)| {
+            self.allowed_domains
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(domain))
+        })
+    }
+}
+
+/// `ada@example.com` as `a***@example.com`, for logs and challenge hints.
+#[must_use]
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => format!("{}***@{domain}", local.chars().next().unwrap_or('*')),
+        None => "***".to_owned(),
+    }
+}

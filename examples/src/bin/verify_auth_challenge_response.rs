@@ -1,0 +1,9 @@
+//! One function for the verify auth challenge response trigger; the handler is in `examples::triggers::challenge`.
+
+#[tokio::main]
+async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
+    examples::serve(cognito_trigger::handler!(
+        examples::triggers::challenge::verify_auth_challenge
+    ))
+    .await
+}
