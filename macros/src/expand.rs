@@ -163,6 +163,15 @@ fn handler_impl(
                 #claims_type::sources(<#marker as #trigger>::KIND, &[#(#positions),*]);
         }
     });
+    let on_timeout = options.on_timeout.as_ref().map(|policy| {
+        let policy_type = paths.item("OnTimeout");
+        let variant = if policy == "fail_open" {
+            quote!(FailOpen)
+        } else {
+            quote!(FailClosed)
+        };
+        quote!(const ON_TIMEOUT: #policy_type = #policy_type::#variant;)
+    });
     let doc =
         format!("The trigger handler of the function [`{name}`], for registering and running it.");
     let struct_name = format_ident!("{}", name);
@@ -177,6 +186,7 @@ fn handler_impl(
             type Trigger = #marker;
             const NAME: &'static str = ::core::stringify!(#name);
             #claims
+            #on_timeout
         }
 
         impl #impl_generics #handler_trait<#state_type> for #struct_name {

@@ -17,9 +17,12 @@ pub(crate) struct Options {
     pub(crate) sources: Option<Vec<Ident>>,
     /// `crate = "..."`: the path of the runtime crate, when renamed.
     pub(crate) krate: Option<Path>,
+    /// `on_timeout = fail_open | fail_closed`: the answer when the handler runs out of time.
+    pub(crate) on_timeout: Option<Ident>,
 }
 
-const OPTIONS_HELP: &str = "the options are `sources(...)` and `crate = \"...\"`";
+const OPTIONS_HELP: &str =
+    "the options are `sources(...)`, `on_timeout = fail_open | fail_closed` and `crate = \"...\"`";
 
 /// Parses the arguments, recording every mistake in `errors`.
 pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Options {
@@ -65,6 +68,15 @@ pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Options {
                 );
             } else {
                 options.sources = Some(sources);
+            }
+        } else if meta.path.is_ident("on_timeout") {
+            let value: Ident = meta.value()?.parse()?;
+            if !matches!(value.to_string().as_str(), "fail_open" | "fail_closed") {
+                errors.at(value.span(), "`on_timeout` is `fail_open` or `fail_closed`");
+            } else if options.on_timeout.is_some() {
+                errors.at(span, "`on_timeout` is given twice");
+            } else {
+                options.on_timeout = Some(value);
             }
         } else if meta.path.is_ident("crate") {
             let value: LitStr = meta.value()?.parse()?;

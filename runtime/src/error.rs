@@ -36,6 +36,17 @@ pub enum DecodeError {
     /// Valid JSON, but not an object.
     #[error("the event is not a JSON object")]
     NotAnObject,
+    /// More bytes than Lambda accepts in a synchronous invocation.
+    #[error("the event is {bytes} bytes, more than Lambda's limit of {limit} bytes")]
+    TooLarge {
+        /// The input's size.
+        bytes: usize,
+        /// The limit, [`MAX_EVENT_BYTES`].
+        limit: usize,
+    },
+    /// Nested deeper than any Cognito event (or than the parser allows).
+    #[error("the event is nested deeper than any Cognito event")]
+    TooDeep,
     /// No `triggerSource` (or `null`), so the event cannot be routed.
     #[error("missing triggerSource")]
     MissingTriggerSource,
@@ -70,6 +81,9 @@ pub enum DecodeError {
     },
 }
 
+/// The largest event accepted: Lambda's limit for a synchronous invocation's payload.
+pub const MAX_EVENT_BYTES: usize = 6 * 1024 * 1024;
+
 /// How much of an input value an error message may quote.
 const QUOTE_LIMIT: usize = 64;
 
@@ -103,6 +117,9 @@ where
             let inner = error.inner();
             if inner.is_syntax() || inner.is_eof() {
                 return not_json(inner);
+            }
+            if inner.to_string().starts_with(crate::wire::TOO_DEEP) {
+                return DecodeError::TooDeep;
             }
             let path = error.path().to_string();
             let path = match (prefix.is_empty(), path.as_str()) {
@@ -143,6 +160,10 @@ pub(crate) fn diagnose_event<'de, T: serde::Deserialize<'de>>(bytes: &'de [u8]) 
 }
 
 fn not_json(error: &serde_json::Error) -> DecodeError {
+    // serde_json stops at 128 levels to protect the stack; no Cognito event nests past 6.
+    if error.to_string().starts_with("recursion limit exceeded") {
+        return DecodeError::TooDeep;
+    }
     DecodeError::NotJson {
         problem: strip_position(&error.to_string()).to_owned(),
         line: error.line(),

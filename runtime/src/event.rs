@@ -8,7 +8,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{DecodeError, diagnose, diagnose_event, quote};
+use crate::error::{DecodeError, MAX_EVENT_BYTES, diagnose, diagnose_event, quote};
 use crate::kind::TriggerKind;
 use crate::wire::{Overlay, RawJson, UnknownFields, WireDecode, WireField, wire_struct};
 
@@ -50,6 +50,12 @@ pub trait Trigger: Sized + 'static + private::Sealed {
     /// unset verdict as wrong, inbound federation sends `{}` ("keep every attribute").
     /// Every other trigger keeps Cognito's defaults.
     fn settle(_response: &mut Self::Response) {}
+
+    /// The secrets the request carries (the migration password, a sender's code), so the
+    /// framework can keep them out of everything it logs.
+    fn secrets<'r>(_request: &'r Self::Request<'_>) -> Vec<&'r str> {
+        Vec::new()
+    }
 }
 
 pub(crate) mod private {
@@ -283,6 +289,12 @@ impl<'a> RawEvent<'a> {
     /// # Errors
     /// When the bytes are not JSON, not an object, or an envelope field has the wrong shape.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, DecodeError> {
+        if bytes.len() > MAX_EVENT_BYTES {
+            return Err(DecodeError::TooLarge {
+                bytes: bytes.len(),
+                limit: MAX_EVENT_BYTES,
+            });
+        }
         // Nested objects may be `null` or `[]` (Cognito's "nothing"); the event itself may not.
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
         if first != Some(&b'{') {

@@ -9,6 +9,7 @@ use std::panic::AssertUnwindSafe;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures_util::FutureExt as _;
+use tracing::Instrument as _;
 
 use crate::claims::Claims;
 use crate::error::DecodeError;
@@ -349,6 +350,18 @@ impl Context {
         self
     }
 
+    /// The same context, with its deadline brought forward to `budget` from now when that
+    /// is earlier (Cognito's 5 seconds come before Lambda's timeout).
+    #[must_use]
+    pub fn with_budget(mut self, budget: Duration) -> Self {
+        let budget_deadline = SystemTime::now().checked_add(budget);
+        self.deadline = match (self.deadline, budget_deadline) {
+            (Some(lambda), Some(budget)) => Some(lambda.min(budget)),
+            (lambda, budget) => lambda.or(budget),
+        };
+        self
+    }
+
     /// The Lambda request ID (the reference to quote when a user reports a failure).
     #[must_use]
     pub fn request_id(&self) -> &str {
@@ -361,7 +374,7 @@ impl Context {
         self.deadline
     }
 
-    /// The time left before the deadline, if known.
+    /// The time left before the deadline (the earlier of Lambda's and Cognito's), if known.
     #[must_use]
     pub fn remaining(&self) -> Option<Duration> {
         self.deadline
@@ -402,6 +415,47 @@ pub trait HandlerInfo: Send + Sync + 'static {
     /// The events it takes: every source of its trigger, unless it was narrowed with
     /// `sources(...)`. Events of other sources get Cognito's defaults.
     const CLAIMS: Claims = Claims::all(<Self::Trigger as Trigger>::KIND);
+    /// What Cognito gets when the handler runs out of time (set with
+    /// `on_timeout = fail_open | fail_closed`; the default depends on the trigger).
+    const ON_TIMEOUT: OnTimeout = OnTimeout::default_for(<Self::Trigger as Trigger>::KIND);
+}
+
+/// What a trigger answers when its handler overruns the time Cognito gives it.
+///
+/// Cognito abandons a trigger after 5 seconds. The framework stops waiting a little before
+/// (see [`Pool::budget`](crate::Pool::budget)) and answers by this policy, so the caller gets a
+/// deliberate answer instead of a socket timeout.
+///
+/// | Trigger | Default |
+/// |---|---|
+/// | post confirmation, post authentication, custom message (observe-only, or templates to fall back on) | [`FailOpen`](OnTimeout::FailOpen) |
+/// | everything else: sign-up, sign-in, challenges, tokens, migration, federation, and the custom senders (an error lets Lambda retry the delivery) | [`FailClosed`](OnTimeout::FailClosed) |
+///
+/// ```
+/// use cognito_trigger::{OnTimeout, TriggerKind};
+///
+/// assert_eq!(OnTimeout::default_for(TriggerKind::PreSignUp), OnTimeout::FailClosed);
+/// assert_eq!(OnTimeout::default_for(TriggerKind::PostConfirmation), OnTimeout::FailOpen);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnTimeout {
+    /// Answer with a `Timeout` error: Cognito fails the operation.
+    FailClosed,
+    /// Answer with the event as it came: Cognito proceeds with its defaults.
+    FailOpen,
+}
+
+impl OnTimeout {
+    /// The policy a trigger gets unless its handler says otherwise.
+    #[must_use]
+    pub const fn default_for(kind: TriggerKind) -> Self {
+        match kind {
+            TriggerKind::PostConfirmation
+            | TriggerKind::PostAuthentication
+            | TriggerKind::CustomMessage => Self::FailOpen,
+            _ => Self::FailClosed,
+        }
+    }
 }
 
 /// A trigger handler: what `#[cognito_trigger(...)]` generates for a function.
@@ -561,7 +615,7 @@ impl From<InvocationError> for lambda_runtime::Diagnostic {
 /// assert_eq!(answer["response"]["autoConfirmUser"], true);
 /// assert_eq!(answer["response"]["autoVerifyEmail"], false);
 /// # fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
-/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
 /// # }
 /// ```
 ///
@@ -576,6 +630,8 @@ pub async fn invoke<S, H: Handler<S>>(
 ) -> Result<Vec<u8>, InvocationError> {
     let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
     let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
+    let span = invocation_span(&raw, kind, context);
+    let _entered = span.enter();
     if kind != Some(<H::Trigger as Trigger>::KIND) {
         tracing::warn!(
             handler = H::NAME,
@@ -585,7 +641,27 @@ pub async fn invoke<S, H: Handler<S>>(
         );
         return Ok(input.to_vec());
     }
-    invoke_routed(handler, raw, input, context, state).await
+    drop(_entered);
+    invoke_routed(handler, raw, input, context, state)
+        .instrument(span)
+        .await
+}
+
+/// The span every invocation runs in: its trigger, source, pool, app client and request.
+pub(crate) fn invocation_span(
+    raw: &RawEvent<'_>,
+    kind: Option<TriggerKind>,
+    context: &Context,
+) -> tracing::Span {
+    tracing::info_span!(
+        "cognito_trigger",
+        trigger = kind.map_or("unrecognized", TriggerKind::name),
+        trigger_source = raw.trigger_source.as_deref().unwrap_or_default(),
+        user_pool_id = &*raw.user_pool_id,
+        client_id = &*raw.caller_context.client_id,
+        request_id = context.request_id(),
+        handler = tracing::field::Empty,
+    )
 }
 
 /// Runs `handler` on an event already known to be of its trigger.
@@ -607,16 +683,24 @@ pub(crate) async fn invoke_routed<S, H: Handler<S>>(
         return Ok(input.to_vec());
     }
 
-    let called = AssertUnwindSafe(handler.call(&event, context, state))
-        .catch_unwind()
-        .await;
+    tracing::Span::current().record("handler", H::NAME);
+    let secrets = <H::Trigger as Trigger>::secrets(&event.request);
+
+    let call = AssertUnwindSafe(handler.call(&event, context, state)).catch_unwind();
+    let called = match context.remaining() {
+        None => call.await,
+        Some(remaining) => match tokio::time::timeout(remaining, call).await {
+            Ok(called) => called,
+            Err(_) => return timed_out::<S, H>(input, context),
+        },
+    };
     let decided = match called {
         Ok(Ok(decided)) => decided,
-        Ok(Err(error)) => return Err(failure::<S, H>(&error, context)),
+        Ok(Err(error)) => return Err(failure::<S, H>(&error, context, &secrets)),
         Err(panic) => {
             let error =
                 TriggerError::internal(format!("handler panicked: {}", panic_message(&panic)));
-            return Err(failure::<S, H>(&error, context));
+            return Err(failure::<S, H>(&error, context, &secrets));
         }
     };
 
@@ -633,6 +717,7 @@ pub(crate) async fn invoke_routed<S, H: Handler<S>>(
         failure::<S, H>(
             &TriggerError::internal(format!("encoding the response: {e}")),
             context,
+            &secrets,
         )
     })?;
     Ok(splice_response(input, response_span, &response))
@@ -646,8 +731,49 @@ pub(crate) fn invalid_event(error: &DecodeError, context: &Context) -> Invocatio
     InvocationError::invalid_event(error)
 }
 
+/// The answer when the handler ran out of time, by its policy.
+fn timed_out<S, H: Handler<S>>(
+    input: &[u8],
+    context: &Context,
+) -> Result<Vec<u8>, InvocationError> {
+    match H::ON_TIMEOUT {
+        OnTimeout::FailOpen => {
+            tracing::warn!(
+                handler = H::NAME,
+                "handler ran out of time; answering with Cognito's defaults"
+            );
+            Ok(input.to_vec())
+        }
+        OnTimeout::FailClosed => {
+            tracing::error!(
+                handler = H::NAME,
+                request_id = context.request_id(),
+                "handler ran out of time"
+            );
+            Err(InvocationError::new("Timeout", TIMEOUT_MESSAGE.to_owned()))
+        }
+    }
+}
+
+/// What the end user reads when a fail-closed handler runs out of time.
+const TIMEOUT_MESSAGE: &str = "The request took too long. Please try again";
+
+/// `text` with every occurrence of each secret replaced, for logging what user code wrote.
+fn scrub(text: &str, secrets: &[&str]) -> String {
+    secrets
+        .iter()
+        .filter(|secret| !secret.is_empty())
+        .fold(text.to_owned(), |text, secret| {
+            text.replace(secret, "[redacted]")
+        })
+}
+
 /// Logs a failure and turns it into what the end user may see.
-fn failure<S, H: Handler<S>>(error: &TriggerError, context: &Context) -> InvocationError {
+fn failure<S, H: Handler<S>>(
+    error: &TriggerError,
+    context: &Context,
+    secrets: &[&str],
+) -> InvocationError {
     let kind: TriggerKind = <H::Trigger as Trigger>::KIND;
     match &error.repr {
         Repr::Reject(reject) => {
@@ -656,7 +782,7 @@ fn failure<S, H: Handler<S>>(error: &TriggerError, context: &Context) -> Invocat
                 trigger = kind.name(),
                 request_id = context.request_id(),
                 "rejected: {}",
-                reject.message()
+                scrub(reject.message(), secrets)
             );
             InvocationError {
                 error_type: "Rejected",
@@ -668,7 +794,7 @@ fn failure<S, H: Handler<S>>(error: &TriggerError, context: &Context) -> Invocat
                 handler = H::NAME,
                 trigger = kind.name(),
                 request_id = context.request_id(),
-                error = %error.chain(),
+                error = %scrub(&error.chain(), secrets),
                 "internal failure"
             );
             InvocationError {

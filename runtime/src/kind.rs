@@ -24,6 +24,7 @@ macro_rules! triggers {
             response: $response:ty,
             event: $event:ident,
             $( settle: $settle:path, )?
+            $( secrets: $secrets:path, )?
         }
     )*) => {
         $(
@@ -39,6 +40,7 @@ macro_rules! triggers {
                 type Request<'a> = $request<'a>;
                 type Response = $response;
                 $( fn settle(response: &mut Self::Response) { $settle(response) } )?
+                $( fn secrets<'r>(request: &'r Self::Request<'_>) -> Vec<&'r str> { $secrets(request) } )?
             }
 
             // Not listed in diagnostics: rustc would quote this macro's source to the user.
@@ -286,6 +288,7 @@ triggers! {
         request: UserMigrationRequest,
         response: UserMigrationResponse,
         event: UserMigrationEvent,
+        secrets: UserMigrationRequest::secrets,
     }
     /// Custom message: rewrites the email or SMS text of codes and invitations.
     CustomMessage {
@@ -309,6 +312,7 @@ triggers! {
         request: CustomSenderRequest,
         response: EmptyResponse,
         event: CustomEmailSenderEvent,
+        secrets: CustomSenderRequest::secrets,
     }
     /// Custom SMS sender: delivers every SMS Cognito would send, with the code encrypted.
     /// Invoked asynchronously; the response is ignored.
@@ -321,6 +325,7 @@ triggers! {
         request: CustomSenderRequest,
         response: EmptyResponse,
         event: CustomSmsSenderEvent,
+        secrets: CustomSenderRequest::secrets,
     }
     /// Inbound federation: sees the raw identity-provider data on every federated
     /// sign-in and can replace the attributes Cognito maps.

@@ -75,15 +75,16 @@ pub use claims::Claims;
 pub use cognito_trigger_macros::cognito_trigger;
 pub use handler::{
     Context, ContextParam, EventParam, Handler, HandlerInfo, IntoOutcome, IntoTriggerError,
-    InvocationError, Outcome, Reject, StateParam, TriggerError, internal_error_message, invoke,
+    InvocationError, OnTimeout, Outcome, Reject, StateParam, TriggerError, internal_error_message,
+    invoke,
 };
 /// The Lambda runtime this crate runs on, for its `Error`, `Context` and more.
 pub use lambda_runtime;
 #[doc(hidden)]
 pub use pool::__assert_no_conflict;
-pub use pool::{Conflict, Pool, Unhandled, run, run_with_state};
+pub use pool::{Conflict, DEFAULT_BUDGET, Pool, Unhandled, run, run_with_state};
 
-pub use error::DecodeError;
+pub use error::{DecodeError, MAX_EVENT_BYTES};
 pub use event::{
     CLIENT_ID_NOT_APPLICABLE, CallerContext, Event, EventVersion, RawEvent, Trigger, TriggerSource,
 };

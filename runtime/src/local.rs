@@ -169,8 +169,8 @@ async fn answer_one<S: Send + Sync + 'static>(
     event: &[u8],
     number: usize,
 ) -> Result<Vec<u8>, InvocationError> {
-    pool.invoke(event, &Context::new(format!("local-{number}")))
-        .await
+    let context = Context::new(format!("local-{number}")).with_budget(pool.budget_of());
+    pool.invoke(event, &context).await
 }
 
 /// Writes one line for one event; returns whether it was a failure.

@@ -4,11 +4,14 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
+
+use tracing::Instrument as _;
 
 use crate::claims::Claims;
 use crate::event::{RawEvent, Trigger, TriggerSource};
 use crate::handler::{
-    Context, Handler, HandlerInfo, InvocationError, invalid_event, invoke_routed,
+    Context, Handler, HandlerInfo, InvocationError, invalid_event, invocation_span, invoke_routed,
 };
 use crate::kind::TriggerKind;
 
@@ -36,6 +39,10 @@ pub struct Conflict {
     /// The trigger source both claim (`<Trigger>_*` for sources Cognito adds later).
     pub trigger_source: String,
 }
+
+/// How long a handler may run before the trigger answers by its timeout policy: a little
+/// under the 5 seconds after which Cognito abandons a trigger.
+pub const DEFAULT_BUDGET: Duration = Duration::from_millis(4_800);
 
 /// Several handlers served by one Lambda function: the usual way to point every trigger of
 /// a user pool at one function.
@@ -74,11 +81,12 @@ pub struct Conflict {
 /// let answer = futures_block_on(pool.invoke(event, &Context::new("r1"))).unwrap();
 /// assert!(String::from_utf8(answer).unwrap().contains(r#""autoConfirmUser":true"#));
 /// # fn futures_block_on<F: std::future::Future>(f: F) -> F::Output {
-/// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
+/// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
 /// # }
 /// ```
 pub struct Pool<S = ()> {
     state: S,
+    budget: Duration,
     handlers: Vec<Box<dyn ErasedHandler<S>>>,
     routes: [Route; TriggerKind::ALL.len()],
     conflicts: Vec<Conflict>,
@@ -114,6 +122,7 @@ impl<S: Send + Sync + 'static> Pool<S> {
     pub fn with_state(state: S) -> Self {
         Self {
             state,
+            budget: DEFAULT_BUDGET,
             handlers: Vec::new(),
             routes: [Route::default(); TriggerKind::ALL.len()],
             conflicts: Vec::new(),
@@ -157,6 +166,16 @@ impl<S: Send + Sync + 'static> Pool<S> {
             );
         }
         self.handlers.push(Box::new(Erased(handler)));
+        self
+    }
+
+    /// How long a handler may run, from the event's arrival (default [`DEFAULT_BUDGET`], just
+    /// under Cognito's 5 seconds). The handler's deadline is the earlier of this and
+    /// Lambda's; past it, the trigger answers by the handler's
+    /// [`OnTimeout`](crate::OnTimeout) policy.
+    #[must_use]
+    pub fn budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
         self
     }
 
@@ -208,6 +227,10 @@ impl<S: Send + Sync + 'static> Pool<S> {
         self.samples
     }
 
+    pub(crate) fn budget_of(&self) -> Duration {
+        self.budget
+    }
+
     /// Answers one raw event: routes it to its handler and returns the bytes for Cognito.
     ///
     /// # Errors
@@ -218,8 +241,17 @@ impl<S: Send + Sync + 'static> Pool<S> {
         input: &[u8],
         context: &Context,
     ) -> Result<Vec<u8>, InvocationError> {
+        // The budget runs from the event's arrival; a context built by `run` already has it.
+        let budgeted;
+        let context = if context.deadline().is_some() {
+            context
+        } else {
+            budgeted = context.clone().with_budget(self.budget);
+            &budgeted
+        };
         let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
         let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
+        let span = invocation_span(&raw, kind, context);
         let source = raw.trigger_source.as_deref().unwrap_or_default();
         let handler = kind.and_then(|kind| {
             let route = &self.routes[kind as usize];
@@ -230,11 +262,13 @@ impl<S: Send + Sync + 'static> Pool<S> {
         });
         match handler {
             Some(index) => {
-                self.handlers[usize::from(index)]
+                let handler = &self.handlers[usize::from(index)];
+                handler
                     .call(raw, input, context, &self.state)
+                    .instrument(span)
                     .await
             }
-            None => self.answer_unhandled(source, kind, input, context),
+            None => span.in_scope(|| self.answer_unhandled(source, kind, input, context)),
         }
     }
 
@@ -347,7 +381,7 @@ impl<S: Send + Sync + 'static> Pool<S> {
         let pool = &self;
         let service = lambda_runtime::service_fn(
             move |event: lambda_runtime::LambdaEvent<Box<serde_json::value::RawValue>>| async move {
-                let context = Context::from(event.context);
+                let context = Context::from(event.context).with_budget(pool.budget);
                 let answer = pool
                     .invoke(event.payload.get().as_bytes(), &context)
                     .await?;

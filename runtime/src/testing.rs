@@ -33,9 +33,10 @@ pub fn answer<S, H: Handler<S>>(
     event: impl AsRef<[u8]>,
 ) -> Result<serde_json::Value, InvocationError> {
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
         .build()
         .expect("a single-threaded runtime for the test");
-    let context = Context::new("test-request");
+    let context = Context::new("test-request").with_budget(crate::pool::DEFAULT_BUDGET);
     let bytes = runtime.block_on(invoke(handler, event.as_ref(), &context, state))?;
     Ok(serde_json::from_slice(&bytes).expect("invoke answers with JSON"))
 }

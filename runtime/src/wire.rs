@@ -952,6 +952,7 @@ macro_rules! wire_struct {
                                 } )*
                                 _ => {
                                     let value: &'a ::serde_json::value::RawValue = map.next_value()?;
+                                    $crate::wire::check_nesting(value)?;
                                     out.unknown_fields.push_borrowed(key, value);
                                 }
                             }
@@ -1027,6 +1028,7 @@ macro_rules! wire_struct {
                                 } )*
                                 _ => {
                                     let value: ::std::boxed::Box<::serde_json::value::RawValue> = map.next_value()?;
+                                    $crate::wire::check_nesting(&value)?;
                                     out.unknown_fields.push_owned(::std::borrow::Cow::Owned(key.into_owned()), value);
                                 }
                             }
@@ -1115,6 +1117,44 @@ pub trait Overlay {
     /// keep what Cognito sent (`null` stays `null`), and so do unknown fields it does not
     /// name.
     fn overlay(&mut self, decided: Self);
+}
+
+/// How deep a field this crate does not model may nest. Known fields are parsed, and
+/// serde_json stops those at 128 levels; unknown ones are kept as raw text, which serde_json
+/// skips without recursion, so they are measured here. No Cognito event nests past 6.
+pub(crate) const MAX_UNKNOWN_NESTING: usize = 32;
+
+/// The message for a value nested deeper than any Cognito event.
+pub(crate) const TOO_DEEP: &str = "nested deeper than any Cognito event";
+
+/// Refuses an unknown field's raw JSON when it nests deeper than [`MAX_UNKNOWN_NESTING`].
+/// Only unknown fields pay for this scan; events rarely have any.
+#[doc(hidden)]
+pub(crate) fn check_nesting<E: de::Error>(value: &RawValue) -> Result<(), E> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &byte in value.get().as_bytes() {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_UNKNOWN_NESTING {
+                    return Err(E::custom(TOO_DEEP));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// String equality usable in `const` context (field-name lookups in [`wire_struct!`]).

@@ -28,6 +28,13 @@ wire_struct! {
     }
 }
 
+impl<'a> UserMigrationRequest<'a> {
+    /// The password, as a secret for the framework to keep out of its logs.
+    pub(crate) fn secrets(&self) -> Vec<&str> {
+        self.password.iter().map(|p| p.expose()).collect()
+    }
+}
+
 open_enum! {
     /// The status a migrated user gets.
     pub enum FinalUserStatus {

@@ -70,3 +70,10 @@ wire_struct! {
         "clientMetadata" => client_metadata: StringMap<'a>,
     }
 }
+
+impl CustomSenderRequest<'_> {
+    /// The encrypted code, as a secret for the framework to keep out of its logs.
+    pub(crate) fn secrets(&self) -> Vec<&str> {
+        self.code.iter().map(|code| code.expose()).collect()
+    }
+}
