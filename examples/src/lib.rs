@@ -55,7 +55,7 @@ pub fn pool(app: App) -> Pool<App> {
 pub async fn serve<H: Handler<App>>(
     handler: H,
 ) -> Result<(), cognito_trigger::lambda_runtime::Error> {
-    init_logging();
+    cognito_trigger::init_logging();
     let kind = <H::Trigger as Trigger>::KIND;
     // Leaked once at start-up: the samples live as long as the process.
     let samples: &'static [(&'static str, &'static [u8])] = Box::leak(
@@ -76,10 +76,4 @@ fn sample_kind(event: &[u8]) -> Option<TriggerKind> {
     cognito_trigger::decode(event)
         .ok()
         .and_then(|event| event.kind())
-}
-
-/// Sends logs to stderr, where Lambda collects them and where they stay out of the local
-/// run mode's one-line-per-event stdout. `AWS_LAMBDA_LOG_FORMAT=JSON` gives JSON lines.
-pub fn init_logging() {
-    cognito_trigger::lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
 }

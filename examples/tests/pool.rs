@@ -187,6 +187,48 @@ fn every_answered_event_exits_zero() {
 }
 
 #[test]
+fn logs_are_json_lines_with_the_invocation_when_lambda_asks() {
+    let event = std::fs::read(events_dir().join("PreSignUp_SignUp.json")).unwrap();
+    let event: Value = serde_json::from_slice(&event).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pool"))
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+        .env("AWS_LAMBDA_LOG_LEVEL", "DEBUG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // An event of a trigger the pool leaves to Cognito's defaults logs a warning.
+    let unhandled = br#"{"version":"9","triggerSource":"TokenGeneration_HostedAuth","userPoolId":"p1","callerContext":{"clientId":"c1"},"request":{}}"#;
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(&serde_json::to_vec(&event).unwrap())
+        .unwrap();
+    stdin.write_all(b"\n").unwrap();
+    stdin.write_all(unhandled).unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let logs = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON log line"))
+        .collect();
+    let warning = lines
+        .iter()
+        .find(|l| l["level"] == "WARN")
+        .expect("a warning");
+    assert_eq!(
+        warning["span"]["trigger_source"], "TokenGeneration_HostedAuth",
+        "{logs}"
+    );
+    assert_eq!(warning["span"]["user_pool_id"], "p1");
+    assert_eq!(warning["span"]["client_id"], "c1");
+    assert_eq!(warning["span"]["request_id"], "local-2");
+}
+
+#[test]
 fn usage_mistakes_exit_two() {
     let output = pool(&["--frobnicate"], b"");
     assert_eq!(output.status.code(), Some(2));

@@ -188,6 +188,17 @@ macro_rules! pool {
     }};
 }
 
+/// Sets up logging the way Lambda expects it: level from `AWS_LAMBDA_LOG_LEVEL` (or
+/// `RUST_LOG`, default `INFO`), JSON lines when `AWS_LAMBDA_LOG_FORMAT=JSON`, written to
+/// stderr, where Lambda collects them and where the local run mode's one-line-per-event
+/// stdout stays clean. Every invocation's lines carry its span: trigger, triggerSource,
+/// userPoolId, clientId, requestId and handler.
+///
+/// Call it once, at the start of `main`.
+pub fn init_logging() {
+    lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+}
+
 /// The README's examples, compiled and run as doc tests so they cannot rot.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

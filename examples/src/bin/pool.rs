@@ -6,6 +6,6 @@
 
 #[tokio::main]
 async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
-    examples::init_logging();
+    cognito_trigger::init_logging();
     examples::pool(examples::App::from_env()).run().await
 }
