@@ -6,6 +6,9 @@
 //!   `target/tools/`), reusing what is already there.
 //! - `cargo xtask bless`: regenerates the compile-fail tests' `.stderr` files
 //!   (`tests/ui/fail`); review the result with `git diff` before committing.
+//! - `cargo xtask load`: 10,000 invocations of the example pool through `cargo lambda
+//!   watch`, with concurrency; fails on any lost or failed invocation
+//!   (latencies in `target/bench/load.json`).
 //!
 //! Kept free of dependencies so it builds in seconds.
 
@@ -14,6 +17,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+
+mod load;
+mod watch;
 
 /// The cfn-lint release the LambdaConfig test validates with (pinned: its schema decides).
 const CFN_LINT_VERSION: &str = "1.58.0";
@@ -66,12 +72,31 @@ const CI: &[Step] = &[
         args: &["test", "--workspace", "--locked"],
         env: &[],
     },
+    Step::Task {
+        what: "cargo-lambda",
+        run: watch::ensure_cargo_lambda,
+    },
+    Step::Task {
+        what: "load: 10,000 invocations through cargo lambda watch",
+        run: load::run,
+    },
 ];
 
 const TOOLS: &[Step] = &[Step::Task {
     what: "tools",
     run: install_tools,
 }];
+
+const LOAD: &[Step] = &[
+    Step::Task {
+        what: "cargo-lambda",
+        run: watch::ensure_cargo_lambda,
+    },
+    Step::Task {
+        what: "load: 10,000 invocations through cargo lambda watch",
+        run: load::run,
+    },
+];
 
 const BLESS: &[Step] = &[Step::Cargo {
     what: "compile-fail snapshots",
@@ -86,8 +111,9 @@ fn main() -> ExitCode {
         Some("ci") => run(&root, CI),
         Some("tools") => run(&root, TOOLS),
         Some("bless") => run(&root, BLESS),
+        Some("load") => run(&root, LOAD),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tools|bless>");
+            eprintln!("usage: cargo xtask <ci|tools|bless|load>");
             ExitCode::from(2)
         }
     }
@@ -165,7 +191,7 @@ fn install_tools(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn exec(command: &mut Command) -> Result<(), String> {
+pub(crate) fn exec(command: &mut Command) -> Result<(), String> {
     let shown = format!("{command:?}");
     match command.status() {
         Ok(status) if status.success() => Ok(()),

@@ -1,0 +1,135 @@
+//! `cargo lambda watch` serving the example pool on 127.0.0.1: the Lambda Runtime API
+//! emulation the load test (and the end-to-end test) invoke.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The cargo-lambda release the project uses.
+pub(crate) const CARGO_LAMBDA_VERSION: &str = "1.9.2";
+
+/// Installs cargo-lambda unless some version already answers (a fresh machine takes about
+/// 13 minutes on 2 cores).
+pub(crate) fn ensure_cargo_lambda(_root: &Path) -> Result<(), String> {
+    let installed = Command::new("cargo").args(["lambda", "--version"]).output();
+    if let Some(output) = installed.ok().filter(|o| o.status.success()) {
+        println!("    {}", String::from_utf8_lossy(&output.stdout).trim());
+        return Ok(());
+    }
+    println!("    installing cargo-lambda {CARGO_LAMBDA_VERSION} (about 13 minutes on 2 cores)");
+    crate::exec(
+        Command::new("cargo")
+            .args(["install", "--locked"])
+            .arg(format!("cargo-lambda@{CARGO_LAMBDA_VERSION}")),
+    )
+}
+
+/// A running `cargo lambda watch`; stopped (with the function it started) when dropped,
+/// also when a step fails.
+pub(crate) struct Watch {
+    child: Child,
+    /// The Invoke API address, `http://127.0.0.1:PORT`.
+    pub(crate) endpoint: String,
+}
+
+impl Watch {
+    /// Starts `cargo lambda watch` on the `pool` binary of the examples package, in release
+    /// mode, and waits until it answers an invocation.
+    pub(crate) fn start(
+        root: &Path,
+        port: u16,
+        log: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<Self, String> {
+        let log_file = std::fs::File::create(log)
+            .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+        let mut command = Command::new("cargo");
+        command
+            .args([
+                "lambda",
+                "watch",
+                "--release",
+                "--ignore-changes",
+                "-A",
+                "127.0.0.1",
+                "-P",
+            ])
+            .arg(port.to_string())
+            .current_dir(root.join("examples"))
+            .stdin(Stdio::null())
+            .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log_file);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        // Its own process group, so the function it spawns stops with it.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let child = command
+            .spawn()
+            .map_err(|e| format!("cannot start cargo lambda watch: {e}"))?;
+        let watch = Self {
+            child,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        };
+        watch.wait_until_ready(Duration::from_secs(900))?;
+        Ok(watch)
+    }
+
+    fn wait_until_ready(&self, limit: Duration) -> Result<(), String> {
+        let started = Instant::now();
+        // A TCP connect first (any HTTP request to another path would invoke the function),
+        // then an invocation, which builds and starts the function on first use.
+        while std::net::TcpStream::connect(self.endpoint.trim_start_matches("http://")).is_err() {
+            if started.elapsed() > limit {
+                return Err("cargo lambda watch did not start listening".to_owned());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let probe = br#"{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp","request":{},"response":{}}"#;
+        let agent = agent(Duration::from_secs(600));
+        loop {
+            match invoke(&agent, &self.endpoint, "pool", probe) {
+                Ok((200, _)) => return Ok(()),
+                _ if started.elapsed() > limit => {
+                    return Err("the function never answered".to_owned());
+                }
+                _ => std::thread::sleep(Duration::from_millis(500)),
+            }
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        // The whole group: cargo lambda watch and the function binary it runs.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP agent for the Invoke API.
+pub(crate) fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+/// Invokes `function` through the Lambda Invoke API: (HTTP status, body).
+pub(crate) fn invoke(
+    agent: &ureq::Agent,
+    endpoint: &str,
+    function: &str,
+    event: &[u8],
+) -> Result<(u16, Vec<u8>), String> {
+    let url = format!("{endpoint}/2015-03-31/functions/{function}/invocations");
+    let mut response = agent.post(&url).send(event).map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .read_to_vec()
+        .map_err(|e| e.to_string())?;
+    Ok((status, body))
+}
