@@ -8,6 +8,9 @@ use std::collections::{HashMap, HashSet};
 pub struct App {
     /// Email domains that may sign up (`ALLOWED_DOMAINS`, comma-separated).
     pub allowed_domains: Vec<String>,
+    /// Allowed domains whose users are confirmed without a code (`AUTO_CONFIRM_DOMAINS`,
+    /// comma-separated; by default every allowed domain).
+    pub auto_confirm_domains: Vec<String>,
     /// Usernames that may not sign in.
     pub blocked_users: HashSet<String>,
     /// The legacy user store that user migration reads: username → record.
@@ -31,12 +34,17 @@ impl App {
     /// The example configuration, with overrides from the environment.
     #[must_use]
     pub fn from_env() -> Self {
-        let allowed_domains = std::env::var("ALLOWED_DOMAINS")
-            .unwrap_or_else(|_| "example.com".to_owned())
-            .split(',')
-            .map(|domain| domain.trim().to_ascii_lowercase())
-            .filter(|domain| !domain.is_empty())
-            .collect();
+        let domains = |variable: &str, default: &str| -> Vec<String> {
+            std::env::var(variable)
+                .unwrap_or_else(|_| default.to_owned())
+                .split(',')
+                .map(|domain| domain.trim().to_ascii_lowercase())
+                .filter(|domain| !domain.is_empty())
+                .collect()
+        };
+        let allowed = std::env::var("ALLOWED_DOMAINS").unwrap_or_else(|_| "example.com".to_owned());
+        let allowed_domains = domains("ALLOWED_DOMAINS", "example.com");
+        let auto_confirm_domains = domains("AUTO_CONFIRM_DOMAINS", &allowed);
         let legacy_users = HashMap::from([
             (
                 "carol@example.com".to_owned(),
@@ -55,6 +63,7 @@ impl App {
         ]);
         Self {
             allowed_domains,
+            auto_confirm_domains,
             blocked_users: HashSet::from(["mallory@example.com".to_owned()]),
             legacy_users,
             custom_email: std::env::var("CUSTOM_EMAIL").is_ok_and(|v| v == "true" || v == "1"),
@@ -64,12 +73,20 @@ impl App {
     /// Whether `email` belongs to an allowed domain.
     #[must_use]
     pub fn allows(&self, email: &str) -> bool {
-        email.rsplit_once('@').is_some_and(|(_, domain)| {
-            self.allowed_domains
-                .iter()
-                .any(|d| d.eq_ignore_ascii_case(domain))
-        })
+        in_domains(email, &self.allowed_domains)
     }
+
+    /// Whether `email` belongs to a domain whose users are confirmed without a code.
+    #[must_use]
+    pub fn auto_confirms(&self, email: &str) -> bool {
+        in_domains(email, &self.auto_confirm_domains)
+    }
+}
+
+fn in_domains(email: &str, domains: &[String]) -> bool {
+    email
+        .rsplit_once('@')
+        .is_some_and(|(_, domain)| domains.iter().any(|d| d.eq_ignore_ascii_case(domain)))
 }
 
 /// `ada@example.com` as `a***@example.com`, for logs and challenge hints.

@@ -711,8 +711,10 @@ pub(crate) async fn invoke_routed<S, H: Handler<S>>(
     <H::Trigger as Trigger>::settle(&mut response);
     // Overlay and settle only ever set values, so an equal response is an unchanged one.
     if response == event.response {
+        tracing::debug!("answered with Cognito's defaults");
         return Ok(input.to_vec());
     }
+    tracing::debug!("answered");
     let response = serde_json::to_vec(&response).map_err(|e| {
         failure::<S, H>(
             &TriggerError::internal(format!("encoding the response: {e}")),

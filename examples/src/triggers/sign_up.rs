@@ -7,8 +7,8 @@ use cognito_trigger::{
 
 use crate::App;
 
-/// Lets only allowed email domains sign up, and confirms them without a code (their
-/// domain is trusted). Federated users are confirmed by their provider already.
+/// Lets only allowed email domains sign up, and confirms the trusted ones without a code.
+/// Federated users are confirmed by their provider already.
 ///
 /// # Errors
 /// A rejection for an address outside the allowed domains.
@@ -28,7 +28,8 @@ pub fn pre_sign_up(event: &PreSignUpEvent<'_>, app: &App) -> Result<PreSignUpRes
     Ok(match event.trigger_source {
         // Cognito ignores auto-confirmation for admin-created users.
         PreSignUpSource::AdminCreateUser => PreSignUpResponse::new(),
-        _ => PreSignUpResponse::new().confirm_user().verify_email(),
+        _ if app.auto_confirms(email) => PreSignUpResponse::new().confirm_user().verify_email(),
+        _ => PreSignUpResponse::new(),
     })
 }
 
