@@ -41,6 +41,20 @@ impl Watch {
         log: &Path,
         env: &[(&str, &str)],
     ) -> Result<Self, String> {
+        let watch = Self::listen(&root.join("examples"), "pool", port, log, env)?;
+        watch.wait_until_ready(Duration::from_secs(900))?;
+        Ok(watch)
+    }
+
+    /// Starts `cargo lambda watch` in `package_dir` and waits until it listens; the
+    /// function itself starts on the first invocation.
+    pub(crate) fn listen(
+        package_dir: &Path,
+        binary: &str,
+        port: u16,
+        log: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<Self, String> {
         let log_file = std::fs::File::create(log)
             .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
         let mut command = Command::new("cargo");
@@ -50,12 +64,14 @@ impl Watch {
                 "watch",
                 "--release",
                 "--ignore-changes",
+                "--bin",
+                binary,
                 "-A",
                 "127.0.0.1",
                 "-P",
             ])
             .arg(port.to_string())
-            .current_dir(root.join("examples"))
+            .current_dir(package_dir)
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
             .stderr(log_file);
@@ -71,20 +87,20 @@ impl Watch {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
         };
-        watch.wait_until_ready(Duration::from_secs(900))?;
+        let started = Instant::now();
+        // A TCP connect, not an HTTP request: any other path would invoke the function.
+        while std::net::TcpStream::connect(watch.endpoint.trim_start_matches("http://")).is_err() {
+            if started.elapsed() > Duration::from_secs(120) {
+                return Err("cargo lambda watch did not start listening".to_owned());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
         Ok(watch)
     }
 
+    /// Waits until the function answers an invocation (the first builds and starts it).
     fn wait_until_ready(&self, limit: Duration) -> Result<(), String> {
         let started = Instant::now();
-        // A TCP connect first (any HTTP request to another path would invoke the function),
-        // then an invocation, which builds and starts the function on first use.
-        while std::net::TcpStream::connect(self.endpoint.trim_start_matches("http://")).is_err() {
-            if started.elapsed() > limit {
-                return Err("cargo lambda watch did not start listening".to_owned());
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
         let probe = br#"{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp","request":{},"response":{}}"#;
         let agent = agent(Duration::from_secs(600));
         loop {

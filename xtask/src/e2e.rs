@@ -1,0 +1,1095 @@
+//! `cargo xtask e2e`: the example pool against a real Cognito emulator.
+//!
+//! cognito-local (npm) → Lambda Invoke API → `cargo lambda watch` → the `pool` binary, with
+//! moto's KMS for the custom email sender. Flows are driven with the AWS CLI (and HTTP for
+//! managed login), and each asserts what the client observes. Everything listens on
+//! 127.0.0.1 and is stopped by PID when the run ends, also when a flow fails.
+//!
+//! Two cognito-local instances: with a custom email sender configured, cognito-local stops
+//! calling custom message, so message texts are checked on one and sender events on the
+//! other.
+
+use std::collections::BTreeSet;
+use std::io::{Read as _, Seek as _, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use sha2::Digest as _;
+
+use crate::watch::Watch;
+
+const WATCH_PORT: u16 = 9010;
+const MOTO_PORT: u16 = 5055;
+const COGNITO_PLAIN_PORT: u16 = 9229;
+const COGNITO_SENDER_PORT: u16 = 9230;
+/// cognito-local sends every code as this (its `CODE` setting).
+const CODE: &str = "123456";
+const COGNITO_LOCAL_VERSION: &str = "5.3.0";
+
+pub(crate) fn run(root: &Path) -> Result<(), String> {
+    let dir = root.join("target/e2e");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let tools = Tools::install(root, &dir)?;
+
+    let pool_log = dir.join("pool.log");
+    let _watch = Watch::start(
+        root,
+        WATCH_PORT,
+        &pool_log,
+        &[
+            ("ALLOWED_DOMAINS", "example.com,example.org"),
+            ("AUTO_CONFIRM_DOMAINS", "example.com"),
+            ("CUSTOM_EMAIL", "true"),
+            ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+            ("AWS_LAMBDA_LOG_LEVEL", "DEBUG"),
+        ],
+    )?;
+    let _moto = Service::start(
+        Command::new(&tools.moto_server).args(["-H", "127.0.0.1", "-p", &MOTO_PORT.to_string()]),
+        &dir.join("moto.log"),
+        MOTO_PORT,
+    )?;
+    let kms = format!("http://127.0.0.1:{MOTO_PORT}");
+    let key = tools.aws(
+        &kms,
+        &[
+            "kms",
+            "create-key",
+            "--description",
+            "cognito custom sender",
+        ],
+    )?;
+    let key_id = key["KeyMetadata"]["KeyId"]
+        .as_str()
+        .ok_or("no KMS key id")?
+        .to_owned();
+    let key_arn = key["KeyMetadata"]["Arn"]
+        .as_str()
+        .ok_or("no KMS key ARN")?
+        .to_owned();
+    tools.aws(
+        &kms,
+        &[
+            "kms",
+            "create-alias",
+            "--alias-name",
+            "alias/cognito-e2e",
+            "--target-key-id",
+            &key_id,
+        ],
+    )?;
+    let alias_arn = key_arn.replacen(&format!("key/{key_id}"), "alias/cognito-e2e", 1);
+
+    let triggers = [
+        "PreSignUp",
+        "PostConfirmation",
+        "PostAuthentication",
+        "PreTokenGeneration",
+        "UserMigration",
+        "CustomMessage",
+    ];
+    let plain = CognitoLocal::start(
+        &tools,
+        &dir.join("cognito-plain"),
+        COGNITO_PLAIN_PORT,
+        &triggers,
+        None,
+    )?;
+    let kms_config = json!({"KMSKeyId": key_arn, "KMSKeyAlias": alias_arn, "endpoint": kms, "region": "us-east-1",
+        "credentials": {"accessKeyId": "local", "secretAccessKey": "local"}});
+    let mut sender_triggers = triggers.to_vec();
+    sender_triggers.push("CustomEmailSender");
+    let sender = CognitoLocal::start(
+        &tools,
+        &dir.join("cognito-sender"),
+        COGNITO_SENDER_PORT,
+        &sender_triggers,
+        Some(kms_config),
+    )?;
+
+    let mut e2e = E2e {
+        tools: &tools,
+        pool_log,
+        flows: Vec::new(),
+        pending: std::cell::RefCell::default(),
+        deliveries: Vec::new(),
+    };
+    let (pool_id, client_id) = e2e.create_pool(&plain)?;
+    e2e.flows_on_plain(&plain, &pool_id, &client_id);
+    e2e.check_deliveries(&plain);
+    match e2e.create_pool(&sender) {
+        Ok((pool_id, client_id)) => e2e.flows_on_sender(&sender, &pool_id, &client_id),
+        Err(error) => e2e
+            .flows
+            .push(Flow::failed("custom email sender setup", error)),
+    }
+    e2e.report()
+}
+
+// ---------------------------------------------------------------------------------------
+// Tools and services
+
+/// The programs the flows need, installed when missing.
+struct Tools {
+    aws: PathBuf,
+    moto_server: PathBuf,
+    cognito_local: PathBuf,
+    aws_config: PathBuf,
+}
+
+impl Tools {
+    fn install(root: &Path, dir: &Path) -> Result<Self, String> {
+        crate::watch::ensure_cargo_lambda(root)?;
+        let venv = root.join("target/tools/e2e");
+        let found = |name: &str| -> Option<PathBuf> {
+            [venv.join("bin").join(name), PathBuf::from(name)]
+                .into_iter()
+                .find(|p| {
+                    Command::new(p)
+                        .arg("--version")
+                        .output()
+                        .is_ok_and(|o| o.status.success())
+                })
+        };
+        let (aws, moto_server) = match (found("aws"), found("moto_server")) {
+            (Some(aws), Some(moto)) => (aws, moto),
+            _ => {
+                println!(
+                    "    installing awscli and moto[server] from PyPI into {}",
+                    venv.display()
+                );
+                crate::exec(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+                crate::exec(Command::new(venv.join("bin/pip")).args([
+                    "install",
+                    "--quiet",
+                    "awscli",
+                    "moto[server]",
+                ]))?;
+                (venv.join("bin/aws"), venv.join("bin/moto_server"))
+            }
+        };
+        let npm_dir = dir.join("cognito-local");
+        let cognito_local = npm_dir.join("node_modules/.bin/cognito-local");
+        if !cognito_local.exists() {
+            println!("    installing cognito-local {COGNITO_LOCAL_VERSION} from npm");
+            std::fs::create_dir_all(&npm_dir).map_err(|e| e.to_string())?;
+            crate::exec(
+                Command::new("npm")
+                    .args(["init", "-y"])
+                    .current_dir(&npm_dir)
+                    .stdout(Stdio::null()),
+            )?;
+            crate::exec(
+                Command::new("npm")
+                    .args(["install", "--no-audit", "--no-fund"])
+                    .arg(format!("cognito-local@{COGNITO_LOCAL_VERSION}"))
+                    .current_dir(&npm_dir),
+            )?;
+        }
+        // awscli v1 would fetch any parameter that starts with http:// (callback URLs).
+        let aws_config = dir.join("aws-config");
+        std::fs::write(
+            &aws_config,
+            "[default]\nregion = us-east-1\ncli_follow_urlparam = false\n",
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(Self {
+            aws,
+            moto_server,
+            cognito_local,
+            aws_config,
+        })
+    }
+
+    /// Runs the AWS CLI against `endpoint`: its JSON output, or its error text.
+    fn aws(&self, endpoint: &str, args: &[&str]) -> Result<Value, String> {
+        let output = Command::new(&self.aws)
+            .args(args)
+            .args(["--endpoint-url", endpoint, "--output", "json"])
+            .env("AWS_CONFIG_FILE", &self.aws_config)
+            .env("AWS_ACCESS_KEY_ID", "local")
+            .env("AWS_SECRET_ACCESS_KEY", "local")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .output()
+            .map_err(|e| format!("cannot run aws: {e}"))?;
+        if !output.status.success() {
+            return Err(String::from_utf8_lossy(&output.stderr).trim().to_owned());
+        }
+        let text = String::from_utf8_lossy(&output.stdout);
+        if text.trim().is_empty() {
+            Ok(Value::Null)
+        } else {
+            serde_json::from_str(&text).map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// A background process, stopped by PID when dropped.
+struct Service {
+    child: Child,
+}
+
+impl Service {
+    fn start(command: &mut Command, log: &Path, port: u16) -> Result<Self, String> {
+        let log = std::fs::File::create(log).map_err(|e| e.to_string())?;
+        std::os::unix::process::CommandExt::process_group(command, 0);
+        let child = command
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(|e| e.to_string())?)
+            .stderr(log)
+            .spawn()
+            .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+        let service = Self { child };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed() > Duration::from_secs(60) {
+                return Err(format!("nothing listens on port {port}"));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(service)
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// One cognito-local instance, with its own configuration and database.
+struct CognitoLocal {
+    endpoint: String,
+    log: PathBuf,
+    _service: Service,
+}
+
+impl CognitoLocal {
+    fn start(
+        tools: &Tools,
+        dir: &Path,
+        port: u16,
+        triggers: &[&str],
+        kms: Option<Value>,
+    ) -> Result<Self, String> {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir.join(".cognito")).map_err(|e| e.to_string())?;
+        let functions: serde_json::Map<String, Value> = triggers
+            .iter()
+            .map(|t| ((*t).to_owned(), json!("pool")))
+            .collect();
+        let mut config = json!({
+            "LambdaClient": {"endpoint": format!("http://127.0.0.1:{WATCH_PORT}"), "region": "us-east-1", "maxRetries": 0,
+                "credentials": {"accessKeyId": "local", "secretAccessKey": "local"}},
+            "TriggerFunctions": functions,
+        });
+        if let Some(kms) = kms {
+            config["KMSConfig"] = kms;
+        }
+        std::fs::write(dir.join(".cognito/config.json"), config.to_string())
+            .map_err(|e| e.to_string())?;
+        let log = dir.join("cognito-local.log");
+        let service = Service::start(
+            Command::new(&tools.cognito_local)
+                .current_dir(dir)
+                .env("HOST", "127.0.0.1")
+                .env("PORT", port.to_string())
+                .env("CODE", CODE),
+            &log,
+            port,
+        )?;
+        Ok(Self {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            log,
+            _service: service,
+        })
+    }
+
+    /// Everything cognito-local delivered so far, without its boxes and with whitespace
+    /// collapsed (it draws each delivery in a box that wraps long lines).
+    ///
+    /// Its log reaches the file late (an asynchronous pretty-printer), so first it is made to
+    /// log more: requests that fail are logged (successes are not).
+    fn deliveries(&self, tools: &Tools) -> String {
+        for _ in 0..30 {
+            let _ = tools.aws(
+                &self.endpoint,
+                &[
+                    "cognito-idp",
+                    "admin-get-user",
+                    "--user-pool-id",
+                    "local_NoSuchPool",
+                    "--username",
+                    "nobody",
+                ],
+            );
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        normalize(&log)
+    }
+}
+
+/// Text without cognito-local's box drawing, whitespace collapsed.
+fn normalize(text: &str) -> String {
+    let unboxed: String = text.chars().filter(|c| !"│╭╮╰╯─".contains(*c)).collect();
+    unboxed.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+// ---------------------------------------------------------------------------------------
+// Flows
+
+struct Flow {
+    name: &'static str,
+    outcome: Result<(), String>,
+    sources: BTreeSet<String>,
+}
+
+impl Flow {
+    fn failed(name: &'static str, error: String) -> Self {
+        Self {
+            name,
+            outcome: Err(error),
+            sources: BTreeSet::new(),
+        }
+    }
+}
+
+struct E2e<'t> {
+    tools: &'t Tools,
+    pool_log: PathBuf,
+    flows: Vec<Flow>,
+    /// Message texts the running flow expects cognito-local to deliver.
+    pending: std::cell::RefCell<Vec<String>>,
+    /// (flow index, text): every delivery expected so far, checked at the end.
+    deliveries: Vec<(usize, String)>,
+}
+
+/// A client-observable check.
+fn expect(condition: bool, what: impl std::fmt::Display) -> Result<(), String> {
+    if condition {
+        Ok(())
+    } else {
+        Err(what.to_string())
+    }
+}
+
+impl E2e<'_> {
+    /// Runs one flow, recording its outcome and the trigger sources the pool answered.
+    fn flow(
+        &mut self,
+        name: &'static str,
+        expected: &[&str],
+        body: impl FnOnce(&Self) -> Result<(), String>,
+    ) {
+        let offset = std::fs::metadata(&self.pool_log)
+            .map(|m| m.len())
+            .unwrap_or(0);
+        let mut outcome = body(self);
+        let sources = self.sources_since(offset);
+        if outcome.is_ok()
+            && let Some(missing) = expected.iter().find(|s| !sources.contains(**s))
+        {
+            outcome = Err(format!("the pool never handled {missing}"));
+        }
+        let index = self.flows.len();
+        let expected_deliveries = self.pending.take();
+        self.deliveries
+            .extend(expected_deliveries.into_iter().map(|text| (index, text)));
+        println!(
+            "    {:<44} {}",
+            name,
+            if outcome.is_ok() { "pass" } else { "FAIL" }
+        );
+        self.flows.push(Flow {
+            name,
+            outcome,
+            sources,
+        });
+    }
+
+    /// What the pool logged after `offset`.
+    fn log_since(&self, offset: u64) -> String {
+        let mut text = String::new();
+        if let Ok(mut file) = std::fs::File::open(&self.pool_log) {
+            let _ = file.seek(SeekFrom::Start(offset));
+            let _ = file.read_to_string(&mut text);
+        }
+        text
+    }
+
+    /// The triggerSources of the invocations the pool logged after `offset`.
+    fn sources_since(&self, offset: u64) -> BTreeSet<String> {
+        self.log_since(offset)
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Value>(line.get(line.find('{')?..)?).ok())
+            .filter_map(|line| line["span"]["trigger_source"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// Notes that cognito-local must deliver a message containing `text` (checked at the
+    /// end of the run, see `CognitoLocal::deliveries`).
+    fn expect_delivery(&self, text: &str) {
+        self.pending.borrow_mut().push(text.to_owned());
+    }
+
+    /// Fails the flows whose expected messages cognito-local did not deliver.
+    fn check_deliveries(&mut self, cognito: &CognitoLocal) {
+        let delivered = cognito.deliveries(self.tools);
+        for (index, text) in std::mem::take(&mut self.deliveries) {
+            let flow = &mut self.flows[index];
+            if flow.outcome.is_ok() && !delivered.contains(&normalize(&text)) {
+                flow.outcome = Err(format!("cognito-local did not deliver our text `{text}`"));
+            }
+        }
+    }
+
+    fn aws(&self, cognito: &CognitoLocal, args: &[&str]) -> Result<Value, String> {
+        self.tools.aws(&cognito.endpoint, args)
+    }
+
+    fn create_pool(&self, cognito: &CognitoLocal) -> Result<(String, String), String> {
+        let pool = self.aws(
+            cognito,
+            &[
+                "cognito-idp",
+                "create-user-pool",
+                "--pool-name",
+                "e2e",
+                "--auto-verified-attributes",
+                "email",
+                "--schema",
+                "Name=tier,AttributeDataType=String",
+                "Name=internal_notes,AttributeDataType=String",
+            ],
+        )?;
+        let pool_id = pool["UserPool"]["Id"]
+            .as_str()
+            .ok_or("no pool id")?
+            .to_owned();
+        let client = self.aws(
+            cognito,
+            &[
+                "cognito-idp",
+                "create-user-pool-client",
+                "--user-pool-id",
+                &pool_id,
+                "--client-name",
+                "app",
+                "--explicit-auth-flows",
+                "ALLOW_USER_PASSWORD_AUTH",
+                "ALLOW_REFRESH_TOKEN_AUTH",
+                "--callback-urls",
+                "http://localhost/callback",
+                "--allowed-o-auth-flows",
+                "code",
+                "--allowed-o-auth-scopes",
+                "openid",
+                "email",
+                "--allowed-o-auth-flows-user-pool-client",
+            ],
+        )?;
+        let client_id = client["UserPoolClient"]["ClientId"]
+            .as_str()
+            .ok_or("no client id")?
+            .to_owned();
+        Ok((pool_id, client_id))
+    }
+
+    fn sign_up(
+        &self,
+        cognito: &CognitoLocal,
+        client: &str,
+        email: &str,
+        extra: &[&str],
+    ) -> Result<Value, String> {
+        let email_attribute = format!("Name=email,Value={email}");
+        let mut args = vec![
+            "cognito-idp",
+            "sign-up",
+            "--client-id",
+            client,
+            "--username",
+            email,
+            "--password",
+            "Passw0rd!e2e",
+            "--user-attributes",
+            &email_attribute,
+        ];
+        args.extend_from_slice(extra);
+        self.aws(cognito, &args)
+    }
+
+    fn status(&self, cognito: &CognitoLocal, pool: &str, username: &str) -> Result<String, String> {
+        let user = self.aws(
+            cognito,
+            &[
+                "cognito-idp",
+                "admin-get-user",
+                "--user-pool-id",
+                pool,
+                "--username",
+                username,
+            ],
+        )?;
+        Ok(user["UserStatus"].as_str().unwrap_or_default().to_owned())
+    }
+
+    fn password_sign_in(
+        &self,
+        cognito: &CognitoLocal,
+        client: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<Value, String> {
+        let parameters = format!("USERNAME={username},PASSWORD={password}");
+        self.aws(
+            cognito,
+            &[
+                "cognito-idp",
+                "initiate-auth",
+                "--client-id",
+                client,
+                "--auth-flow",
+                "USER_PASSWORD_AUTH",
+                "--auth-parameters",
+                &parameters,
+            ],
+        )
+    }
+
+    fn flows_on_plain(&mut self, plain: &CognitoLocal, pool: &str, client: &str) {
+        self.flow(
+            "sign-up, auto-confirmed by pre sign-up",
+            &["PreSignUp_SignUp"],
+            |e| {
+                e.sign_up(
+                    plain,
+                    client,
+                    "ada@example.com",
+                    &[
+                        "Name=custom:tier,Value=gold",
+                        "Name=custom:internal_notes,Value=vip",
+                    ],
+                )?;
+                let status = e.status(plain, pool, "ada@example.com")?;
+                expect(
+                    status == "CONFIRMED",
+                    format!("ada is {status}, not CONFIRMED"),
+                )
+            },
+        );
+        self.flow(
+            "sign-up, then confirmed with the code",
+            &[
+                "PreSignUp_SignUp",
+                "CustomMessage_SignUp",
+                "PostConfirmation_ConfirmSignUp",
+            ],
+            |e| {
+                e.sign_up(plain, client, "bob@example.org", &[])?;
+                let status = e.status(plain, pool, "bob@example.org")?;
+                expect(
+                    status == "UNCONFIRMED",
+                    format!("bob is {status}, not UNCONFIRMED"),
+                )?;
+                e.expect_delivery(&format!("Welcome! Your confirmation code is {CODE}."));
+                e.aws(
+                    plain,
+                    &[
+                        "cognito-idp",
+                        "confirm-sign-up",
+                        "--client-id",
+                        client,
+                        "--username",
+                        "bob@example.org",
+                        "--confirmation-code",
+                        CODE,
+                    ],
+                )?;
+                let status = e.status(plain, pool, "bob@example.org")?;
+                expect(
+                    status == "CONFIRMED",
+                    format!("bob is {status} after confirming"),
+                )
+            },
+        );
+        self.flow(
+            "sign-up rejected by pre sign-up",
+            &["PreSignUp_SignUp"],
+            |e| {
+                let offset = std::fs::metadata(&e.pool_log).map(|m| m.len()).unwrap_or(0);
+                let refused = e.sign_up(plain, client, "eve@evil.test", &[]);
+                // cognito-local reports every trigger failure this way; Cognito would show the text.
+                expect(
+                    refused
+                        .as_ref()
+                        .is_err_and(|m| m.contains("UnexpectedLambdaException")),
+                    format!("sign-up was not refused: {refused:?}"),
+                )?;
+                expect(
+                    e.log_since(offset)
+                        .contains("rejected: Sign-up is open to company addresses only."),
+                    "the pool did not log its rejection",
+                )?;
+                let lookup = e.status(plain, pool, "eve@evil.test");
+                expect(
+                    lookup
+                        .as_ref()
+                        .is_err_and(|m| m.contains("UserNotFoundException")),
+                    format!("eve exists: {lookup:?}"),
+                )
+            },
+        );
+        self.flow(
+            "password sign-in: claims added and suppressed",
+            &[
+                "TokenGeneration_Authentication",
+                "PostAuthentication_Authentication",
+            ],
+            |e| {
+                let auth = e.password_sign_in(plain, client, "ada@example.com", "Passw0rd!e2e")?;
+                let claims = jwt_claims(&auth["AuthenticationResult"]["IdToken"])?;
+                expect(claims["tier"] == "gold", format!("no tier claim: {claims}"))?;
+                expect(
+                    claims.get("custom:internal_notes").is_none(),
+                    format!("custom:internal_notes not suppressed: {claims}"),
+                )?;
+                expect(
+                    claims["email"] == "ada@example.com",
+                    format!("email claim missing: {claims}"),
+                )
+            },
+        );
+        self.flow("refresh", &["TokenGeneration_RefreshTokens"], |e| {
+            let auth = e.password_sign_in(plain, client, "ada@example.com", "Passw0rd!e2e")?;
+            let token = auth["AuthenticationResult"]["RefreshToken"]
+                .as_str()
+                .ok_or("no refresh token")?
+                .to_owned();
+            let parameters = format!("REFRESH_TOKEN={token}");
+            let refreshed = e.aws(
+                plain,
+                &[
+                    "cognito-idp",
+                    "initiate-auth",
+                    "--client-id",
+                    client,
+                    "--auth-flow",
+                    "REFRESH_TOKEN_AUTH",
+                    "--auth-parameters",
+                    &parameters,
+                ],
+            )?;
+            let claims = jwt_claims(&refreshed["AuthenticationResult"]["IdToken"])?;
+            expect(
+                claims["tier"] == "gold",
+                format!("no tier claim after refresh: {claims}"),
+            )
+        });
+        self.flow(
+            "admin create user, new password challenge",
+            &["CustomMessage_AdminCreateUser"],
+            |e| {
+                e.aws(
+                    plain,
+                    &[
+                        "cognito-idp",
+                        "admin-create-user",
+                        "--user-pool-id",
+                        pool,
+                        "--username",
+                        "frank@example.com",
+                        "--temporary-password",
+                        "Temp0rary!pw",
+                        "--user-attributes",
+                        "Name=email,Value=frank@example.com",
+                        "--desired-delivery-mediums",
+                        "EMAIL",
+                    ],
+                )?;
+                e.expect_delivery("with the temporary password");
+                let challenge =
+                    e.password_sign_in(plain, client, "frank@example.com", "Temp0rary!pw")?;
+                expect(
+                    challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED",
+                    format!("no new-password challenge: {challenge}"),
+                )?;
+                let session = challenge["Session"].as_str().unwrap_or_default();
+                let responses = "USERNAME=frank@example.com,NEW_PASSWORD=Perm4nent!pw".to_owned();
+                let mut args = vec![
+                    "cognito-idp",
+                    "respond-to-auth-challenge",
+                    "--client-id",
+                    client,
+                    "--challenge-name",
+                    "NEW_PASSWORD_REQUIRED",
+                    "--challenge-responses",
+                    &responses,
+                ];
+                if !session.is_empty() {
+                    args.extend_from_slice(&["--session", session]);
+                }
+                let answered = e.aws(plain, &args)?;
+                expect(
+                    answered["AuthenticationResult"]["IdToken"].is_string(),
+                    format!("no tokens after the new password: {answered}"),
+                )
+            },
+        );
+        self.flow(
+            "forgot password",
+            &[
+                "CustomMessage_ForgotPassword",
+                "PostConfirmation_ConfirmForgotPassword",
+            ],
+            |e| {
+                e.aws(
+                    plain,
+                    &[
+                        "cognito-idp",
+                        "forgot-password",
+                        "--client-id",
+                        client,
+                        "--username",
+                        "bob@example.org",
+                    ],
+                )?;
+                e.expect_delivery(&format!("Your password reset code is {CODE}."));
+                e.aws(
+                    plain,
+                    &[
+                        "cognito-idp",
+                        "confirm-forgot-password",
+                        "--client-id",
+                        client,
+                        "--username",
+                        "bob@example.org",
+                        "--confirmation-code",
+                        CODE,
+                        "--password",
+                        "N3wPassw0rd!",
+                    ],
+                )?;
+                e.password_sign_in(plain, client, "bob@example.org", "N3wPassw0rd!")
+                    .map(drop)
+            },
+        );
+        self.flow(
+            "attribute update and verification",
+            &[
+                "CustomMessage_UpdateUserAttribute",
+                "CustomMessage_VerifyUserAttribute",
+            ],
+            |e| {
+                let auth = e.password_sign_in(plain, client, "ada@example.com", "Passw0rd!e2e")?;
+                let access = auth["AuthenticationResult"]["AccessToken"]
+                    .as_str()
+                    .ok_or("no access token")?
+                    .to_owned();
+                e.aws(
+                    plain,
+                    &[
+                        "cognito-idp",
+                        "update-user-attributes",
+                        "--access-token",
+                        &access,
+                        "--user-attributes",
+                        "Name=custom:tier,Value=platinum",
+                        "Name=email,Value=ada.new@example.com",
+                    ],
+                )?;
+                e.aws(
+                    plain,
+                    &[
+                        "cognito-idp",
+                        "get-user-attribute-verification-code",
+                        "--access-token",
+                        &access,
+                        "--attribute-name",
+                        "email",
+                    ],
+                )?;
+                e.expect_delivery(&format!("Your verification code is {CODE}."));
+                e.aws(
+                    plain,
+                    &[
+                        "cognito-idp",
+                        "verify-user-attribute",
+                        "--access-token",
+                        &access,
+                        "--attribute-name",
+                        "email",
+                        "--code",
+                        CODE,
+                    ],
+                )
+                .map(drop)
+            },
+        );
+        self.flow(
+            "unknown user migrated at sign-in",
+            &["UserMigration_Authentication"],
+            |e| {
+                let auth = e.password_sign_in(plain, client, "carol@example.com", "Migr4ted!pw")?;
+                expect(
+                    auth["AuthenticationResult"]["IdToken"].is_string(),
+                    format!("no tokens for the migrated user: {auth}"),
+                )?;
+                let status = e.status(plain, pool, "carol@example.com")?;
+                expect(status == "CONFIRMED", format!("carol is {status}"))
+            },
+        );
+        self.flow(
+            "migrated user signs in without migration",
+            &["TokenGeneration_Authentication"],
+            |e| {
+                let offset = std::fs::metadata(&e.pool_log).map(|m| m.len()).unwrap_or(0);
+                e.password_sign_in(plain, client, "carol@example.com", "Migr4ted!pw")?;
+                let again = e.sources_since(offset);
+                expect(
+                    !again.iter().any(|s| s.starts_with("UserMigration_")),
+                    format!("migration ran again: {again:?}"),
+                )
+            },
+        );
+        self.flow(
+            "managed login: code and refresh grants",
+            &[
+                "TokenGeneration_HostedAuth",
+                "TokenGeneration_RefreshTokens",
+            ],
+            |_| managed_login(&plain.endpoint, client, "bob@example.org", "N3wPassw0rd!").map(drop),
+        );
+    }
+
+    fn flows_on_sender(&mut self, sender: &CognitoLocal, pool: &str, client: &str) {
+        self.flow(
+            "custom email sender: sign-up code",
+            &["CustomEmailSender_SignUp"],
+            |e| e.sign_up(sender, client, "erin@example.org", &[]).map(drop),
+        );
+        self.flow(
+            "custom email sender: forgot password",
+            &["CustomEmailSender_ForgotPassword"],
+            |e| {
+                e.aws(
+                    sender,
+                    &[
+                        "cognito-idp",
+                        "admin-confirm-sign-up",
+                        "--user-pool-id",
+                        pool,
+                        "--username",
+                        "erin@example.org",
+                    ],
+                )?;
+                e.aws(
+                    sender,
+                    &[
+                        "cognito-idp",
+                        "forgot-password",
+                        "--client-id",
+                        client,
+                        "--username",
+                        "erin@example.org",
+                    ],
+                )
+                .map(drop)
+            },
+        );
+        self.flow(
+            "custom email sender: admin create user",
+            &["CustomEmailSender_AdminCreateUser"],
+            |e| {
+                e.aws(
+                    sender,
+                    &[
+                        "cognito-idp",
+                        "admin-create-user",
+                        "--user-pool-id",
+                        pool,
+                        "--username",
+                        "grace@example.com",
+                        "--temporary-password",
+                        "Temp0rary!pw",
+                        "--user-attributes",
+                        "Name=email,Value=grace@example.com",
+                        "--desired-delivery-mediums",
+                        "EMAIL",
+                    ],
+                )
+                .map(drop)
+            },
+        );
+        self.flow(
+            "custom email sender: attribute update and verification",
+            &[
+                "CustomEmailSender_UpdateUserAttribute",
+                "CustomEmailSender_VerifyUserAttribute",
+            ],
+            |e| {
+                e.sign_up(sender, client, "heidi@example.com", &[])?;
+                let auth =
+                    e.password_sign_in(sender, client, "heidi@example.com", "Passw0rd!e2e")?;
+                let access = auth["AuthenticationResult"]["AccessToken"]
+                    .as_str()
+                    .ok_or("no access token")?
+                    .to_owned();
+                e.aws(
+                    sender,
+                    &[
+                        "cognito-idp",
+                        "update-user-attributes",
+                        "--access-token",
+                        &access,
+                        "--user-attributes",
+                        "Name=email,Value=heidi.new@example.com",
+                    ],
+                )?;
+                e.aws(
+                    sender,
+                    &[
+                        "cognito-idp",
+                        "get-user-attribute-verification-code",
+                        "--access-token",
+                        &access,
+                        "--attribute-name",
+                        "email",
+                    ],
+                )
+                .map(drop)
+            },
+        );
+    }
+
+    fn report(&self) -> Result<(), String> {
+        println!(
+            "\n    {:<50} {:<6} triggerSources the pool handled",
+            "flow", "result"
+        );
+        for flow in &self.flows {
+            let sources: Vec<&str> = flow.sources.iter().map(String::as_str).collect();
+            let result = if flow.outcome.is_ok() { "pass" } else { "FAIL" };
+            println!("    {:<50} {result:<6} {}", flow.name, sources.join(" "));
+            if let Err(why) = &flow.outcome {
+                println!("        {why}");
+            }
+        }
+        let failed = self.flows.iter().filter(|f| f.outcome.is_err()).count();
+        println!(
+            "    {} flows, {} passed, {failed} failed",
+            self.flows.len(),
+            self.flows.len() - failed
+        );
+        if failed == 0 {
+            Ok(())
+        } else {
+            Err(format!("{failed} end-to-end flows failed"))
+        }
+    }
+}
+
+/// The claims of a JWT (unverified: cognito-local signed it, the test reads it).
+fn jwt_claims(token: &Value) -> Result<Value, String> {
+    let token = token.as_str().ok_or("no token")?;
+    let payload = token.split('.').nth(1).ok_or("not a JWT")?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .map_err(|e| e.to_string())?;
+    serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+}
+
+/// Managed login through cognito-local's OAuth endpoints: the sign-in form, the
+/// authorization code (PKCE), then the code and refresh grants. Returns the final ID token.
+fn managed_login(
+    endpoint: &str,
+    client: &str,
+    username: &str,
+    password: &str,
+) -> Result<String, String> {
+    let verifier = "e2e-verifier-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP";
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let redirect = "http://localhost/callback";
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let form = [
+        ("client_id", client),
+        ("redirect_uri", redirect),
+        ("response_type", "code"),
+        ("code_challenge", &challenge),
+        ("code_challenge_method", "S256"),
+        ("scope", "openid email"),
+        ("state", "e2e"),
+        ("username", username),
+        ("password", password),
+    ];
+    let shown = agent
+        .get(&format!("{endpoint}/oauth2/authorize"))
+        .query_pairs(form[..7].iter().copied())
+        .call()
+        .map_err(|e| e.to_string())?;
+    expect(
+        shown.status() == 200,
+        format!("the sign-in page answered {}", shown.status()),
+    )?;
+    let signed_in = agent
+        .post(&format!("{endpoint}/oauth2/authorize"))
+        .send_form(form.iter().copied())
+        .map_err(|e| e.to_string())?;
+    let location = signed_in
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .ok_or("no redirect after signing in")?
+        .to_owned();
+    let code = location
+        .split(['?', '&'])
+        .find_map(|pair| pair.strip_prefix("code="))
+        .ok_or("no code in the redirect")?
+        .to_owned();
+    let mut tokens = agent
+        .post(&format!("{endpoint}/oauth2/token"))
+        .send_form([
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", redirect),
+            ("client_id", client),
+            ("code_verifier", verifier),
+        ])
+        .map_err(|e| e.to_string())?;
+    let tokens: Value = tokens.body_mut().read_json().map_err(|e| e.to_string())?;
+    let refresh = tokens["refresh_token"]
+        .as_str()
+        .ok_or(format!("no tokens from the code grant: {tokens}"))?;
+    let mut refreshed = agent
+        .post(&format!("{endpoint}/oauth2/token"))
+        .send_form([
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh),
+            ("client_id", client),
+        ])
+        .map_err(|e| e.to_string())?;
+    let refreshed: Value = refreshed
+        .body_mut()
+        .read_json()
+        .map_err(|e| e.to_string())?;
+    let id_token = refreshed["id_token"]
+        .as_str()
+        .ok_or(format!("no tokens from the refresh grant: {refreshed}"))?;
+    let claims = jwt_claims(&json!(id_token))?;
+    expect(
+        claims["tier"] == "free",
+        format!("no tier claim from managed login: {claims}"),
+    )?;
+    Ok(id_token.to_owned())
+}
