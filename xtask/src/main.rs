@@ -6,6 +6,11 @@
 //!   `target/tools/`), reusing what is already there.
 //! - `cargo xtask bless`: regenerates the compile-fail tests' `.stderr` files
 //!   (`tests/ui/fail`); review the result with `git diff` before committing.
+//! - `cargo xtask e2e`: the example pool behind a real Cognito emulator (cognito-local),
+//!   driven with the AWS CLI; installs what it needs (cargo-lambda, cognito-local, awscli,
+//!   moto) when missing.
+//! - `cargo xtask bench`: benchmarks against a hand-written baseline and the least any
+//!   handler must do; writes `BENCHMARKS.md` and `target/bench/summary.json`.
 //! - `cargo xtask load`: 10,000 invocations of the example pool through `cargo lambda
 //!   watch`, with concurrency; fails on any lost or failed invocation
 //!   (latencies in `target/bench/load.json`).
@@ -18,6 +23,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod bench;
+mod e2e;
 mod load;
 mod watch;
 
@@ -80,6 +87,10 @@ const CI: &[Step] = &[
         what: "load: 10,000 invocations through cargo lambda watch",
         run: load::run,
     },
+    Step::Task {
+        what: "end to end: cognito-local -> cargo lambda -> pool",
+        run: e2e::run,
+    },
 ];
 
 const TOOLS: &[Step] = &[Step::Task {
@@ -98,6 +109,22 @@ const LOAD: &[Step] = &[
     },
 ];
 
+const E2E: &[Step] = &[Step::Task {
+    what: "end to end: cognito-local -> cargo lambda -> pool",
+    run: e2e::run,
+}];
+
+const BENCH: &[Step] = &[
+    Step::Task {
+        what: "cargo-lambda",
+        run: watch::ensure_cargo_lambda,
+    },
+    Step::Task {
+        what: "bench",
+        run: bench::run,
+    },
+];
+
 const BLESS: &[Step] = &[Step::Cargo {
     what: "compile-fail snapshots",
     args: &["test", "--package", "cognito-trigger-tests", "--test", "ui"],
@@ -112,8 +139,10 @@ fn main() -> ExitCode {
         Some("tools") => run(&root, TOOLS),
         Some("bless") => run(&root, BLESS),
         Some("load") => run(&root, LOAD),
+        Some("bench") => run(&root, BENCH),
+        Some("e2e") => run(&root, E2E),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tools|bless|load>");
+            eprintln!("usage: cargo xtask <ci|tools|bless|load|bench|e2e>");
             ExitCode::from(2)
         }
     }
