@@ -65,38 +65,23 @@ fn verify_auth(
     let expected = event.request.private_challenge_parameters.get("answer");
     VerifyAuthChallengeResponseResponse::answer(expected == Some(&*event.request.challenge_answer))
 }
+/// The claim the pre token handlers add: the user's tier, `free` when unset.
+fn tier<'a>(attributes: &'a StringMap<'_>) -> &'a str {
+    attributes.get("custom:tier").unwrap_or("free")
+}
 #[cognito_trigger(PreTokenGenerationV1)]
 fn token_v1(event: &PreTokenGenerationV1Event<'_>) -> PreTokenGenerationV1Response {
-    PreTokenGenerationV1Response::new().add_claim(
-        "tier",
-        event
-            .request
-            .user_attributes
-            .get("custom:tier")
-            .unwrap_or("free"),
-    )
+    PreTokenGenerationV1Response::new().add_claim("tier", tier(&event.request.user_attributes))
 }
 #[cognito_trigger(PreTokenGenerationV2)]
 fn token_v2(event: &PreTokenGenerationV2Event<'_>) -> PreTokenGenerationV2Response {
-    PreTokenGenerationV2Response::new().add_access_token_claim(
-        "tier",
-        event
-            .request
-            .user_attributes
-            .get("custom:tier")
-            .unwrap_or("free"),
-    )
+    PreTokenGenerationV2Response::new()
+        .add_access_token_claim("tier", tier(&event.request.user_attributes))
 }
 #[cognito_trigger(PreTokenGenerationV3)]
 fn token_v3(event: &PreTokenGenerationV3Event<'_>) -> PreTokenGenerationV2Response {
-    PreTokenGenerationV2Response::new().add_access_token_claim(
-        "tier",
-        event
-            .request
-            .user_attributes
-            .get("custom:tier")
-            .unwrap_or("free"),
-    )
+    PreTokenGenerationV2Response::new()
+        .add_access_token_claim("tier", tier(&event.request.user_attributes))
 }
 #[cognito_trigger(UserMigration)]
 fn migration(event: &UserMigrationEvent<'_>) -> UserMigrationResponse {

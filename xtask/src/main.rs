@@ -46,6 +46,20 @@ enum Step {
     },
 }
 
+// Steps that more than one command runs.
+const CARGO_LAMBDA: Step = Step::Task {
+    what: "cargo-lambda",
+    run: watch::ensure_cargo_lambda,
+};
+const LOAD_TEST: Step = Step::Task {
+    what: "load: 10,000 invocations through cargo lambda watch",
+    run: load::run,
+};
+const END_TO_END: Step = Step::Task {
+    what: "end to end: cognito-local -> cargo lambda -> pool",
+    run: e2e::run,
+};
+
 const CI: &[Step] = &[
     Step::Task {
         what: "tools",
@@ -79,18 +93,9 @@ const CI: &[Step] = &[
         args: &["test", "--workspace", "--locked"],
         env: &[],
     },
-    Step::Task {
-        what: "cargo-lambda",
-        run: watch::ensure_cargo_lambda,
-    },
-    Step::Task {
-        what: "load: 10,000 invocations through cargo lambda watch",
-        run: load::run,
-    },
-    Step::Task {
-        what: "end to end: cognito-local -> cargo lambda -> pool",
-        run: e2e::run,
-    },
+    CARGO_LAMBDA,
+    LOAD_TEST,
+    END_TO_END,
 ];
 
 const TOOLS: &[Step] = &[Step::Task {
@@ -98,27 +103,12 @@ const TOOLS: &[Step] = &[Step::Task {
     run: install_tools,
 }];
 
-const LOAD: &[Step] = &[
-    Step::Task {
-        what: "cargo-lambda",
-        run: watch::ensure_cargo_lambda,
-    },
-    Step::Task {
-        what: "load: 10,000 invocations through cargo lambda watch",
-        run: load::run,
-    },
-];
+const LOAD: &[Step] = &[CARGO_LAMBDA, LOAD_TEST];
 
-const E2E: &[Step] = &[Step::Task {
-    what: "end to end: cognito-local -> cargo lambda -> pool",
-    run: e2e::run,
-}];
+const E2E: &[Step] = &[END_TO_END];
 
 const BENCH: &[Step] = &[
-    Step::Task {
-        what: "cargo-lambda",
-        run: watch::ensure_cargo_lambda,
-    },
+    CARGO_LAMBDA,
     Step::Task {
         what: "bench",
         run: bench::run,
