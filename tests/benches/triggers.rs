@@ -69,6 +69,13 @@ fn verify_auth(
 fn tier<'a>(attributes: &'a StringMap<'_>) -> &'a str {
     attributes.get("custom:tier").unwrap_or("free")
 }
+/// [`tier`], the way the baseline has it: owned strings in a `HashMap`.
+fn baseline_tier(attributes: &std::collections::HashMap<String, String>) -> String {
+    attributes
+        .get("custom:tier")
+        .cloned()
+        .unwrap_or_else(|| "free".to_owned())
+}
 #[cognito_trigger(PreTokenGenerationV1)]
 fn token_v1(event: &PreTokenGenerationV1Event<'_>) -> PreTokenGenerationV1Response {
     PreTokenGenerationV1Response::new().add_claim("tier", tier(&event.request.user_attributes))
@@ -180,12 +187,7 @@ fn baseline(kind: TriggerKind, bytes: &[u8]) -> Option<Vec<u8>> {
         }
         TriggerKind::PreTokenGenerationV1 => {
             round_trip::<aws::CognitoEventUserPoolsPreTokenGen>(bytes, |e| {
-                let tier = e
-                    .request
-                    .user_attributes
-                    .get("custom:tier")
-                    .cloned()
-                    .unwrap_or_else(|| "free".to_owned());
+                let tier = baseline_tier(&e.request.user_attributes);
                 e.response
                     .claims_override_details
                     .get_or_insert_with(Default::default)
@@ -195,12 +197,7 @@ fn baseline(kind: TriggerKind, bytes: &[u8]) -> Option<Vec<u8>> {
         }
         TriggerKind::PreTokenGenerationV2 | TriggerKind::PreTokenGenerationV3 => {
             round_trip::<aws::CognitoEventUserPoolsPreTokenGenV2>(bytes, |e| {
-                let tier = e
-                    .request
-                    .user_attributes
-                    .get("custom:tier")
-                    .cloned()
-                    .unwrap_or_else(|| "free".to_owned());
+                let tier = baseline_tier(&e.request.user_attributes);
                 let details = e
                     .response
                     .claims_and_scope_override_details
