@@ -330,7 +330,8 @@ fn markdown(summary: &Value) -> String {
          Three release binaries: the example `pool` (every trigger, with the examples' logic),\n\
          the single-trigger example `pre_sign_up` (like for like with the baseline), and\n\
          `baseline_pre_sign_up` (`tests/baseline`: pre sign-up on `lambda_runtime` +\n\
-         `aws_lambda_events`).\n\n\
+         `aws_lambda_events`, logging through `lambda_runtime`'s default subscriber as the\n\
+         `cargo lambda new` template does; the pool logs the same way).\n\n\
          | measure | pool | one trigger | baseline | pool/baseline | one trigger/baseline |\n\
          |---|---|---|---|---|---|\n",
     );

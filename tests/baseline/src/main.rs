@@ -22,5 +22,7 @@ async fn pre_sign_up(
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
+    // As `cargo lambda new` writes it, and as the pool logs: Lambda's log format.
+    lambda_runtime::tracing::init_default_subscriber();
     lambda_runtime::run(service_fn(pre_sign_up)).await
 }
