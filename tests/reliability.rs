@@ -86,6 +86,34 @@ async fn an_overrunning_handler_is_cut_off_and_answered_by_its_policy() {
     assert_eq!(answer.unwrap_err().error_type(), "Timeout");
 }
 
+#[cognito_trigger(CustomEmailSender)]
+async fn slow_sender(_event: &CustomEmailSenderEvent<'_>) {
+    tokio::time::sleep(BUDGET * 3).await;
+}
+
+#[tokio::test]
+async fn custom_senders_are_held_to_lambdas_deadline_not_cognitos() {
+    // Cognito invokes the senders asynchronously (contract §3): its 5 seconds do not apply.
+    let delivery = event(
+        "CustomEmailSender_SignUp",
+        r#"{"type":"customEmailSenderRequestV1","code":"AYADeHl0ZXN0","userAttributes":{}}"#,
+    );
+    let (answer, elapsed) =
+        with_budget(Pool::new().handler(handler!(slow_sender)), &delivery).await;
+    assert_eq!(answer.unwrap(), delivery);
+    assert!(elapsed >= BUDGET * 3, "cut off early: {elapsed:?}");
+
+    // Also when the context arrives with Cognito's budget already set, as `run` sets it.
+    let pool = Pool::new().handler(handler!(slow_sender));
+    let budgeted = Context::new("sender-2").with_budget(BUDGET);
+    assert_eq!(pool.invoke(&delivery, &budgeted).await.unwrap(), delivery);
+
+    // Lambda's own deadline still cuts it off, by its fail-closed default.
+    let lambda = Context::new("sender-3").with_remaining(BUDGET);
+    let error = pool.invoke(&delivery, &lambda).await.unwrap_err();
+    assert_eq!(error.error_type(), "Timeout");
+}
+
 #[cognito_trigger(PreAuthentication)]
 fn report_budget(
     _event: &PreAuthenticationEvent<'_>,

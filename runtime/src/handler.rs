@@ -328,7 +328,10 @@ impl<'s, S> StateParam<'s, S> for &'s S {
 #[derive(Clone, Debug, Default)]
 pub struct Context {
     lambda: lambda_runtime::Context,
-    deadline: Option<SystemTime>,
+    /// When Lambda stops the invocation.
+    lambda_deadline: Option<SystemTime>,
+    /// When Cognito stops waiting, for the triggers it waits for (see [`Pool::budget`](crate::Pool::budget)).
+    cognito_deadline: Option<SystemTime>,
 }
 
 impl Context {
@@ -339,27 +342,35 @@ impl Context {
         lambda.request_id = request_id.into();
         Self {
             lambda,
-            deadline: None,
+            ..Self::default()
         }
     }
 
-    /// The same context, with a deadline `remaining` from now.
+    /// The same context, with Lambda's deadline `remaining` from now.
     #[must_use]
     pub fn with_remaining(mut self, remaining: Duration) -> Self {
-        self.deadline = SystemTime::now().checked_add(remaining);
+        self.lambda_deadline = SystemTime::now().checked_add(remaining);
         self
     }
 
-    /// The same context, with its deadline brought forward to `budget` from now when that
-    /// is earlier (Cognito's 5 seconds come before Lambda's timeout).
+    /// The same context, with Cognito's deadline `budget` from now: the deadline becomes the
+    /// earlier of it and Lambda's (Cognito's 5 seconds come before Lambda's timeout).
     #[must_use]
     pub fn with_budget(mut self, budget: Duration) -> Self {
-        let budget_deadline = SystemTime::now().checked_add(budget);
-        self.deadline = match (self.deadline, budget_deadline) {
-            (Some(lambda), Some(budget)) => Some(lambda.min(budget)),
-            (lambda, budget) => lambda.or(budget),
-        };
+        self.cognito_deadline = SystemTime::now().checked_add(budget);
         self
+    }
+
+    /// The same context without Cognito's deadline: for the custom senders, which Cognito
+    /// invokes asynchronously and does not wait for.
+    pub(crate) fn without_budget(mut self) -> Self {
+        self.cognito_deadline = None;
+        self
+    }
+
+    /// Whether Cognito's deadline has been set.
+    pub(crate) fn has_budget(&self) -> bool {
+        self.cognito_deadline.is_some()
     }
 
     /// The Lambda request ID (the reference to quote when a user reports a failure).
@@ -371,13 +382,16 @@ impl Context {
     /// When Lambda stops the invocation, if known.
     #[must_use]
     pub fn deadline(&self) -> Option<SystemTime> {
-        self.deadline
+        match (self.lambda_deadline, self.cognito_deadline) {
+            (Some(lambda), Some(cognito)) => Some(lambda.min(cognito)),
+            (lambda, cognito) => lambda.or(cognito),
+        }
     }
 
     /// The time left before the deadline (the earlier of Lambda's and Cognito's), if known.
     #[must_use]
     pub fn remaining(&self) -> Option<Duration> {
-        self.deadline
+        self.deadline()
             .map(|d| d.duration_since(SystemTime::now()).unwrap_or_default())
     }
 
@@ -390,10 +404,14 @@ impl Context {
 
 impl From<lambda_runtime::Context> for Context {
     fn from(lambda: lambda_runtime::Context) -> Self {
-        let deadline = (lambda.deadline > 0)
+        let lambda_deadline = (lambda.deadline > 0)
             .then(|| UNIX_EPOCH.checked_add(Duration::from_millis(lambda.deadline)))
             .flatten();
-        Self { lambda, deadline }
+        Self {
+            lambda,
+            lambda_deadline,
+            cognito_deadline: None,
+        }
     }
 }
 

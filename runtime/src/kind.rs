@@ -346,6 +346,21 @@ triggers! {
 const MAX_TRIGGER_SOURCE_LEN: usize = 128;
 
 impl TriggerKind {
+    /// Whether Cognito waits for the answer (and so gives up after 5 seconds): every trigger
+    /// except the custom email and SMS senders, which it invokes asynchronously and whose
+    /// deadline is Lambda's alone.
+    ///
+    /// ```
+    /// use cognito_trigger::TriggerKind;
+    ///
+    /// assert!(TriggerKind::PreSignUp.cognito_waits());
+    /// assert!(!TriggerKind::CustomEmailSender.cognito_waits());
+    /// ```
+    #[must_use]
+    pub const fn cognito_waits(self) -> bool {
+        !matches!(self, Self::CustomEmailSender | Self::CustomSmsSender)
+    }
+
     /// Which trigger a `triggerSource` (and, for pre token generation, a `version`)
     /// names. `None` for a well-formed value this version of the crate does not know.
     ///

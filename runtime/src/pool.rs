@@ -172,7 +172,8 @@ impl<S: Send + Sync + 'static> Pool<S> {
     /// How long a handler may run, from the event's arrival (default [`DEFAULT_BUDGET`], just
     /// under Cognito's 5 seconds). The handler's deadline is the earlier of this and
     /// Lambda's; past it, the trigger answers by the handler's
-    /// [`OnTimeout`](crate::OnTimeout) policy.
+    /// [`OnTimeout`](crate::OnTimeout) policy. The custom senders, which Cognito does not
+    /// wait for ([`TriggerKind::cognito_waits`]), have Lambda's deadline only.
     #[must_use]
     pub fn budget(mut self, budget: Duration) -> Self {
         self.budget = budget;
@@ -241,16 +242,21 @@ impl<S: Send + Sync + 'static> Pool<S> {
         input: &[u8],
         context: &Context,
     ) -> Result<Vec<u8>, InvocationError> {
-        // The budget runs from the event's arrival; a context built by `run` already has it.
-        let budgeted;
-        let context = if context.deadline().is_some() {
-            context
-        } else {
-            budgeted = context.clone().with_budget(self.budget);
-            &budgeted
-        };
         let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
         let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
+        // Cognito's budget runs from the event's arrival, so `run` sets it before anything
+        // else; it applies only to the triggers Cognito waits for (contract §3).
+        let adjusted;
+        let waits = kind.is_none_or(TriggerKind::cognito_waits);
+        let context = if waits == context.has_budget() {
+            context
+        } else if waits {
+            adjusted = context.clone().with_budget(self.budget);
+            &adjusted
+        } else {
+            adjusted = context.clone().without_budget();
+            &adjusted
+        };
         let span = invocation_span(&raw, kind, context);
         let source = raw.trigger_source.as_deref().unwrap_or_default();
         let handler = kind.and_then(|kind| {
