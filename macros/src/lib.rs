@@ -14,6 +14,9 @@ mod expand;
 mod kinds;
 mod options;
 mod signature;
+// Generated, and laid out by its generator.
+#[rustfmt::skip]
+mod table;
 
 /// (The attribute's documentation, with the syntax, the generated code and an example for
 /// every trigger kind, is on its re-export in the `cognito-trigger` crate, where the

@@ -1,7 +1,7 @@
 //! Which events a handler claims: its trigger, and which of the trigger's sources.
 
 use crate::event::TriggerSource;
-use crate::kind::TriggerKind;
+use crate::table::{MAX_SOURCES_PER_TRIGGER, TriggerKind};
 
 /// The events a handler takes: one trigger, and all or some of its `triggerSource`s.
 ///
@@ -44,14 +44,15 @@ impl Claims {
     /// These sources of `kind` (positions from the source enum's `position()`).
     ///
     /// # Panics
-    /// At compile time, when a position is `None` (an `Other` value) or beyond 15.
+    /// At compile time, when a position is `None` (an `Other` value) or not below
+    /// the most sources a trigger may have (16).
     #[must_use]
     pub const fn sources(kind: TriggerKind, positions: &[Option<usize>]) -> Self {
         let mut sources = 0u16;
         let mut index = 0;
         while index < positions.len() {
             match positions[index] {
-                Some(position) if position < 16 => sources |= 1 << position,
+                Some(position) if position < MAX_SOURCES_PER_TRIGGER => sources |= 1 << position,
                 _ => panic!("a claimed source must be one of the trigger's documented sources"),
             }
             index += 1;
@@ -79,7 +80,9 @@ impl Claims {
     #[must_use]
     pub const fn covers_position(&self, position: Option<usize>) -> bool {
         match position {
-            Some(position) => position < 16 && self.sources & (1 << position) != 0,
+            Some(position) => {
+                position < MAX_SOURCES_PER_TRIGGER && self.sources & (1 << position) != 0
+            }
             None => self.others,
         }
     }

@@ -118,7 +118,7 @@ where
             if inner.is_syntax() || inner.is_eof() {
                 return not_json(inner);
             }
-            if inner.to_string().starts_with(crate::wire::TOO_DEEP) {
+            if crate::wire::is_too_deep(inner) {
                 return DecodeError::TooDeep;
             }
             let path = error.path().to_string();

@@ -58,13 +58,17 @@
 //! # Ok::<(), cognito_trigger::DecodeError>(())
 //! ```
 
+// The layers, bottom up; each module uses only those above it in this list.
 mod claims;
 mod error;
 mod event;
 mod handler;
-mod kind;
+mod invoke;
+mod kinds;
 pub mod local;
 mod pool;
+mod serve;
+mod table;
 pub mod testing;
 mod triggers;
 mod wire;
@@ -73,22 +77,21 @@ pub use claims::Claims;
 #[doc = include_str!("cognito_trigger.md")]
 #[doc(inline)]
 pub use cognito_trigger_macros::cognito_trigger;
-pub use handler::{
-    Context, ContextParam, EventParam, Handler, HandlerInfo, IntoOutcome, IntoTriggerError,
-    InvocationError, OnTimeout, Outcome, Reject, StateParam, TriggerError, internal_error_message,
-    invoke,
-};
-/// The Lambda runtime this crate runs on, for its `Error`, `Context` and more.
-pub use lambda_runtime;
-#[doc(hidden)]
-pub use pool::__assert_no_conflict;
-pub use pool::{Conflict, DEFAULT_BUDGET, Pool, Unhandled, run, run_with_state};
-
 pub use error::{DecodeError, MAX_EVENT_BYTES};
 pub use event::{
     CLIENT_ID_NOT_APPLICABLE, CallerContext, Event, EventVersion, RawEvent, Trigger, TriggerSource,
 };
-pub use kind::*;
+pub use handler::{
+    Context, ContextParam, EventParam, Handler, HandlerInfo, IntoOutcome, IntoTriggerError,
+    Outcome, Reject, StateParam, TriggerError,
+};
+pub use invoke::{InvocationError, internal_error_message, invoke};
+pub use kinds::*;
+/// The Lambda runtime this crate runs on, for its `Error`, `Context` and more.
+pub use lambda_runtime;
+pub use pool::{Conflict, DEFAULT_BUDGET, Pool, Unhandled};
+pub use serve::{run, run_with_state};
+pub use table::{OnTimeout, TriggerKind};
 pub use triggers::*;
 pub use wire::{RawJson, Secret, StringMap, UnknownFields};
 
@@ -104,6 +107,16 @@ pub mod __private {
         value: R,
     ) -> crate::Outcome<T> {
         value.into_outcome()
+    }
+
+    /// Fails to compile (in a `const` item) when handlers `A` and `B` claim a trigger
+    /// source in common: how [`pool!`](crate::pool) refuses a conflict.
+    pub const fn assert_no_conflict<A: crate::HandlerInfo, B: crate::HandlerInfo>(
+        message: &'static str,
+    ) {
+        if A::CLAIMS.overlaps(&B::CLAIMS) {
+            panic!("{}", message);
+        }
     }
 }
 
@@ -171,7 +184,7 @@ macro_rules! pool {
     (@conflicts $head:path) => {};
     (@conflicts $head:path, $($tail:path),+) => {
         $(
-            const _: () = $crate::__assert_no_conflict::<$head, $tail>(::core::concat!(
+            const _: () = $crate::__private::assert_no_conflict::<$head, $tail>(::core::concat!(
                 "handlers `", ::core::stringify!($head), "` and `", ::core::stringify!($tail),
                 "` both handle the same trigger source",
             ));

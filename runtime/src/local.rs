@@ -20,7 +20,8 @@ use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use serde_json::Value;
 
-use crate::handler::{Context, InvocationError};
+use crate::handler::Context;
+use crate::invoke::InvocationError;
 use crate::pool::Pool;
 
 const USAGE: &str = "\
@@ -222,7 +223,7 @@ async fn replay_samples<S: Send + Sync + 'static>(
     for (number, (name, event)) in samples.iter().enumerate() {
         let input: Value = serde_json::from_slice(event).unwrap_or(Value::Null);
         let source = input["triggerSource"].as_str().unwrap_or(name);
-        let trigger = crate::kind::decode(event)
+        let trigger = crate::kinds::decode(event)
             .ok()
             .and_then(|event| event.kind())
             .map_or("(not handled here)", |kind| kind.name());

@@ -10,10 +10,9 @@ use tracing::Instrument as _;
 
 use crate::claims::Claims;
 use crate::event::{RawEvent, Trigger, TriggerSource};
-use crate::handler::{
-    Context, Handler, HandlerInfo, InvocationError, invalid_event, invocation_span, invoke_routed,
-};
-use crate::kind::TriggerKind;
+use crate::handler::{Context, Handler};
+use crate::invoke::{InvocationError, invalid_event, invocation_span, invoke_routed};
+use crate::table::{MAX_SOURCES_PER_TRIGGER, TriggerKind};
 
 /// What a pool does with an event it has no handler for: a trigger (or source) no
 /// registered handler claims, or a trigger this version of the crate does not know.
@@ -98,7 +97,7 @@ pub struct Pool<S = ()> {
 #[derive(Clone, Copy, Default)]
 struct Route {
     /// By position of the source among the trigger's documented sources.
-    by_source: [Option<u16>; 16],
+    by_source: [Option<u16>; MAX_SOURCES_PER_TRIGGER],
     /// For sources this crate does not know.
     others: Option<u16>,
 }
@@ -140,7 +139,7 @@ impl<S: Send + Sync + 'static> Pool<S> {
         let kind = <H::Trigger as Trigger>::KIND;
         let count = <<H::Trigger as Trigger>::Source as TriggerSource>::COUNT;
         let route = &mut self.routes[kind as usize];
-        for position in 0..count.min(16) {
+        for position in 0..count.min(MAX_SOURCES_PER_TRIGGER) {
             if claims.covers_position(Some(position)) {
                 let source =
                     <<H::Trigger as Trigger>::Source as TriggerSource>::known_name(position);
@@ -359,10 +358,7 @@ impl<S: Send + Sync + 'static> Pool<S> {
             };
             // Kinds come in ascending order, so a later pre token version replaces an earlier.
             config.insert(kind.config_key().to_owned(), value);
-            if matches!(
-                kind,
-                TriggerKind::CustomEmailSender | TriggerKind::CustomSmsSender
-            ) {
+            if kind.needs_kms_key() {
                 config.insert(
                     "KMSKeyID".to_owned(),
                     serde_json::json!({"Ref": "KMSKeyID"}),
@@ -370,31 +366,6 @@ impl<S: Send + Sync + 'static> Pool<S> {
             }
         }
         serde_json::Value::Object(config)
-    }
-
-    /// Serves the pool: on AWS Lambda (when `AWS_LAMBDA_RUNTIME_API` is set) through the
-    /// Lambda runtime; anywhere else in the local run mode (see the `local` module docs),
-    /// which then ends the process with its exit status.
-    ///
-    /// # Errors
-    /// A conflict between handlers, or a Lambda Runtime API that cannot be reached.
-    pub async fn run(self) -> Result<(), lambda_runtime::Error> {
-        self.check()?;
-        if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none() {
-            let status = crate::local::run(&self).await;
-            std::process::exit(status);
-        }
-        let pool = &self;
-        let service = lambda_runtime::service_fn(
-            move |event: lambda_runtime::LambdaEvent<Box<serde_json::value::RawValue>>| async move {
-                let context = Context::from(event.context).with_budget(pool.budget);
-                let answer = pool
-                    .invoke(event.payload.get().as_bytes(), &context)
-                    .await?;
-                raw_json(answer, &context)
-            },
-        );
-        lambda_runtime::run(service).await
     }
 }
 
@@ -415,22 +386,6 @@ fn claim<S>(
         }),
         None => *slot = Some(index),
     }
-}
-
-/// The answer as the raw JSON the Lambda runtime sends back.
-fn raw_json(
-    answer: Vec<u8>,
-    context: &Context,
-) -> Result<Box<serde_json::value::RawValue>, InvocationError> {
-    let internal = || {
-        InvocationError::new(
-            "InternalError",
-            crate::handler::internal_error_message(context.request_id()),
-        )
-    };
-    // `invoke` answers with the input's bytes and a serialized response: valid JSON.
-    let answer = String::from_utf8(answer).map_err(|_| internal())?;
-    serde_json::value::RawValue::from_string(answer).map_err(|_| internal())
 }
 
 impl<S> fmt::Debug for Pool<S> {
@@ -474,49 +429,5 @@ impl<S: Sync, H: Handler<S>> ErasedHandler<S> for Erased<H> {
         state: &'a S,
     ) -> BoxedAnswer<'a> {
         Box::pin(invoke_routed(&self.0, raw, input, context, state))
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Running one handler
-
-/// Serves one handler: a pool of one. On AWS Lambda it runs the Lambda runtime; anywhere
-/// else, the local run mode.
-///
-/// ```no_run
-/// use cognito_trigger::{cognito_trigger, handler, PreSignUpEvent, PreSignUpResponse};
-///
-/// #[cognito_trigger(PreSignUp)]
-/// fn auto_confirm(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
-///     PreSignUpResponse::new().confirm_user()
-/// }
-///
-/// #[tokio::main]
-/// async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
-///     cognito_trigger::run(handler!(auto_confirm)).await
-/// }
-/// ```
-///
-/// # Errors
-/// When the Lambda Runtime API cannot be reached.
-pub async fn run<H: Handler<()>>(handler: H) -> Result<(), lambda_runtime::Error> {
-    Pool::new().handler(handler).run().await
-}
-
-/// Serves one handler, lending it `state` (built once, at cold start) on every invocation.
-///
-/// # Errors
-/// When the Lambda Runtime API cannot be reached.
-pub async fn run_with_state<S: Send + Sync + 'static, H: Handler<S>>(
-    handler: H,
-    state: S,
-) -> Result<(), lambda_runtime::Error> {
-    Pool::with_state(state).handler(handler).run().await
-}
-
-#[doc(hidden)]
-pub const fn __assert_no_conflict<A: HandlerInfo, B: HandlerInfo>(message: &'static str) {
-    if A::CLAIMS.overlaps(&B::CLAIMS) {
-        panic!("{}", message);
     }
 }

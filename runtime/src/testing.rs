@@ -1,6 +1,7 @@
 //! Running a handler in a unit test, without Lambda.
 
-use crate::handler::{Context, Handler, InvocationError, invoke};
+use crate::handler::{Context, Handler};
+use crate::invoke::{InvocationError, invoke};
 
 /// Runs `handler` on one event, as Lambda would, and returns the JSON that would go back
 /// to Cognito (or the Lambda error). The context's request ID is `test-request`.

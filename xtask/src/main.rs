@@ -4,6 +4,9 @@
 //!   tests need, formatting, lints, docs, then the whole test suite. `.ci/run` runs this.
 //! - `cargo xtask tools`: installs the tools the tests use (cfn-lint, from PyPI, into
 //!   `target/tools/`), reusing what is already there.
+//! - `cargo xtask codegen`: regenerates the macro crate's list of trigger kinds
+//!   (`macros/src/table.rs`) from the runtime's trigger table; a runtime test fails while
+//!   it is stale.
 //! - `cargo xtask bless`: regenerates the compile-fail tests' `.stderr` files
 //!   (`tests/ui/fail`); review the result with `git diff` before committing.
 //! - `cargo xtask e2e`: the example pool behind a real Cognito emulator (cognito-local),
@@ -115,6 +118,12 @@ const BENCH: &[Step] = &[
     },
 ];
 
+const CODEGEN: &[Step] = &[Step::Cargo {
+    what: "the macro crate's trigger list, from the runtime's table",
+    args: &["test", "--package", "cognito-trigger", "--lib", "codegen"],
+    env: &[("COGNITO_TRIGGER_CODEGEN", "write")],
+}];
+
 const BLESS: &[Step] = &[Step::Cargo {
     what: "compile-fail snapshots",
     args: &["test", "--package", "cognito-trigger-tests", "--test", "ui"],
@@ -128,11 +137,12 @@ fn main() -> ExitCode {
         Some("ci") => run(&root, CI),
         Some("tools") => run(&root, TOOLS),
         Some("bless") => run(&root, BLESS),
+        Some("codegen") => run(&root, CODEGEN),
         Some("load") => run(&root, LOAD),
         Some("bench") => run(&root, BENCH),
         Some("e2e") => run(&root, E2E),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tools|bless|load|bench|e2e>");
+            eprintln!("usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e>");
             ExitCode::from(2)
         }
     }

@@ -39,6 +39,12 @@ macro_rules! trigger_source {
             }
         }
 
+        #[cfg(test)]
+        impl $name {
+            /// The variants' names, for the macro crate's code generator.
+            pub(crate) const VARIANT_NAMES: &'static [&'static str] = &[$(stringify!($variant)),*];
+        }
+
         impl crate::event::TriggerSource for $name {
             const COUNT: usize = $name::KNOWN.len();
             fn parse(value: &str) -> Self {

@@ -1,0 +1,312 @@
+//! What every event shares: `version`, `callerContext`, and [`RawEvent`], the envelope
+//! decoded with `request` and `response` still raw.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Serialize;
+use serde::de::{self, Deserializer, Visitor};
+use serde::ser::Serializer;
+
+use crate::error::{DecodeError, MAX_EVENT_BYTES, diagnose_event, quote};
+use crate::table::TriggerKind;
+use crate::wire::{RawJson, WireDecode, WireField, wire_struct};
+
+/// The event's `version`: the schema version of the event, not your function's version.
+///
+/// `"1"` for every trigger except pre token generation, which sends `"2"` for `V2_0` and
+/// `"3"` for `V3_0`. Some AWS test events send a number, so a number is accepted too and
+/// written back as a number.
+///
+/// ```
+/// use cognito_trigger::EventVersion;
+///
+/// assert_eq!(EventVersion::new("2").as_str(), "2");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventVersion<'a> {
+    text: Cow<'a, str>,
+    form: VersionForm,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum VersionForm {
+    #[default]
+    Absent,
+    String,
+    Number,
+}
+
+impl<'a> EventVersion<'a> {
+    /// A version sent as a string.
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            text: text.into(),
+            form: VersionForm::String,
+        }
+    }
+
+    /// The version as text (`"1"`), whether it came as a string or a number; `""` when the
+    /// event had none.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the event sent the version as a JSON number.
+    #[must_use]
+    pub fn is_number(&self) -> bool {
+        self.form == VersionForm::Number
+    }
+
+    /// A copy free of the input's lifetime.
+    #[must_use]
+    pub fn into_owned(self) -> EventVersion<'static> {
+        EventVersion {
+            text: Cow::Owned(self.text.into_owned()),
+            form: self.form,
+        }
+    }
+}
+
+impl fmt::Display for EventVersion<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.text)
+    }
+}
+
+struct VersionVisitor;
+
+impl<'de> Visitor<'de> for VersionVisitor {
+    type Value = EventVersion<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or a number")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(EventVersion {
+            text: Cow::Borrowed(v),
+            form: VersionForm::String,
+        })
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(EventVersion {
+            text: Cow::Owned(v.to_owned()),
+            form: VersionForm::String,
+        })
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(EventVersion {
+            text: Cow::Owned(v.to_string()),
+            form: VersionForm::Number,
+        })
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(EventVersion {
+            text: Cow::Owned(v.to_string()),
+            form: VersionForm::Number,
+        })
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(EventVersion {
+            text: Cow::Owned(v.to_string()),
+            form: VersionForm::Number,
+        })
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(EventVersion::default())
+    }
+}
+
+impl<'de> WireDecode<'de> for EventVersion<'de> {
+    fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(VersionVisitor)
+    }
+}
+
+impl WireField for EventVersion<'_> {
+    fn is_unset(&self) -> bool {
+        self.form == VersionForm::Absent
+    }
+}
+
+impl Serialize for EventVersion<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.form {
+            VersionForm::Absent => serializer.serialize_unit(),
+            VersionForm::String => serializer.serialize_str(&self.text),
+            VersionForm::Number => match (self.text.parse::<u64>(), self.text.parse::<i64>()) {
+                (Ok(n), _) => serializer.serialize_u64(n),
+                (_, Ok(n)) => serializer.serialize_i64(n),
+                _ => serializer.serialize_f64(self.text.parse::<f64>().unwrap_or(f64::NAN)),
+            },
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+/// The literal `clientId` Cognito sends when an admin operation ran without an app client.
+pub const CLIENT_ID_NOT_APPLICABLE: &str = "CLIENT_ID_NOT_APPLICABLE";
+
+wire_struct! {
+    /// Who called Cognito: `callerContext`.
+    pub struct CallerContext<'a> {
+        /// The caller's SDK user-agent fragment, e.g. `aws-sdk-unknown-unknown`. For logs.
+        "awsSdkVersion" => aws_sdk_version: Cow<'a, str>,
+        /// The app client ID, or [`CLIENT_ID_NOT_APPLICABLE`] for admin operations made
+        /// without one. Prefer [`CallerContext::app_client_id`].
+        "clientId" => client_id: Cow<'a, str>,
+    }
+}
+
+impl CallerContext<'_> {
+    /// The app client that made the call, or `None` when there was none (an admin
+    /// operation: Cognito sends `CLIENT_ID_NOT_APPLICABLE`, or an emulator sends nothing).
+    ///
+    /// ```
+    /// use cognito_trigger::CallerContext;
+    ///
+    /// let admin = CallerContext { client_id: "CLIENT_ID_NOT_APPLICABLE".into(), ..Default::default() };
+    /// assert_eq!(admin.app_client_id(), None);
+    /// let app = CallerContext { client_id: "1example23456789".into(), ..Default::default() };
+    /// assert_eq!(app.app_client_id(), Some("1example23456789"));
+    /// ```
+    #[must_use]
+    pub fn app_client_id(&self) -> Option<&str> {
+        match self.client_id.as_ref() {
+            "" | CLIENT_ID_NOT_APPLICABLE => None,
+            id => Some(id),
+        }
+    }
+}
+
+wire_struct! {
+    /// An event with its envelope decoded and its `request` and `response` still raw JSON.
+    ///
+    /// The first step of every decode: enough to route an event (by `triggerSource` and,
+    /// for pre token generation, `version`) before paying for the trigger-specific parts.
+    ///
+    /// ```
+    /// use cognito_trigger::{RawEvent, TriggerKind};
+    ///
+    /// let raw = RawEvent::parse(br#"{"version":"2","triggerSource":"TokenGeneration_Authentication",
+    ///     "request":{},"response":{}}"#)?;
+    /// assert_eq!(raw.kind()?, Some(TriggerKind::PreTokenGenerationV2));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
+    pub struct RawEvent<'a> {
+        /// The event schema version.
+        "version" => version: EventVersion<'a>,
+        /// The `triggerSource`, if the event had one.
+        "triggerSource" => trigger_source: Option<Cow<'a, str>>,
+        /// The AWS region of the user pool.
+        "region" => region: Cow<'a, str>,
+        /// The user pool ID.
+        "userPoolId" => user_pool_id: Cow<'a, str>,
+        /// The user's username.
+        "userName" => user_name: Cow<'a, str>,
+        /// Who called Cognito.
+        "callerContext" => caller_context: CallerContext<'a>,
+        /// The trigger-specific request, undecoded.
+        "request" => request: Option<RawJson<'a>>,
+        /// The response as Cognito pre-filled it, undecoded.
+        "response" => response: Option<RawJson<'a>>,
+    }
+}
+
+impl<'a> RawEvent<'a> {
+    /// Decodes the envelope of an event, leaving `request` and `response` raw.
+    ///
+    /// # Errors
+    /// When the bytes are not JSON, not an object, or an envelope field has the wrong shape.
+    pub fn parse(bytes: &'a [u8]) -> Result<Self, DecodeError> {
+        if bytes.len() > MAX_EVENT_BYTES {
+            return Err(DecodeError::TooLarge {
+                bytes: bytes.len(),
+                limit: MAX_EVENT_BYTES,
+            });
+        }
+        // Nested objects may be `null` or `[]` (Cognito's "nothing"); the event itself may not.
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            return Err(diagnose_event::<RawEvent<'_>>(bytes));
+        }
+        serde_json::from_slice(bytes).map_err(|_| diagnose_event::<RawEvent<'_>>(bytes))
+    }
+
+    /// The `triggerSource`.
+    ///
+    /// # Errors
+    /// [`DecodeError::MissingTriggerSource`] when the event has none.
+    pub fn trigger_source(&self) -> Result<&str, DecodeError> {
+        self.trigger_source
+            .as_deref()
+            .ok_or(DecodeError::MissingTriggerSource)
+    }
+
+    /// Which trigger the event belongs to; `None` for a well-formed trigger source (or pre
+    /// token generation version) that this version of the crate does not know.
+    ///
+    /// # Errors
+    /// When `triggerSource` is missing or cannot be a Cognito value.
+    pub fn kind(&self) -> Result<Option<TriggerKind>, DecodeError> {
+        TriggerKind::classify(self.trigger_source()?, &self.version)
+    }
+}
+
+/// The longest `triggerSource` accepted; Cognito's longest is 45 characters.
+const MAX_TRIGGER_SOURCE_LEN: usize = 128;
+
+// Classifying by the table's `source_prefix` and `event_versions` columns is the event
+// layer's work: the table sits below it and knows nothing of events.
+impl TriggerKind {
+    /// Which trigger a `triggerSource` (and, for pre token generation, a `version`)
+    /// names. `None` for a well-formed value this version of the crate does not know.
+    ///
+    /// Cognito's values read `<Trigger>_<Source>` in ASCII letters and digits; anything
+    /// else cannot be a Cognito event and is an error. Where several kinds share a prefix
+    /// (pre token generation), `version` picks one: `"2"` is V2_0, `"3"` V3_0, and `"1"`
+    /// (or none) V1_0. `"0"` is also V1_0: the cognito-local emulator sends `"0"` with the
+    /// V1_0 shape.
+    ///
+    /// ```
+    /// use cognito_trigger::{EventVersion, TriggerKind};
+    ///
+    /// let v1 = EventVersion::new("1");
+    /// assert_eq!(TriggerKind::classify("PreSignUp_SignUp", &v1)?, Some(TriggerKind::PreSignUp));
+    /// assert_eq!(TriggerKind::classify("PreSignUp_Tomorrow", &v1)?, Some(TriggerKind::PreSignUp));
+    /// assert_eq!(TriggerKind::classify("NewTrigger_Something", &v1)?, None);
+    /// assert_eq!(
+    ///     TriggerKind::classify("TokenGeneration_ClientCredentials", &EventVersion::new("3"))?,
+    ///     Some(TriggerKind::PreTokenGenerationV3),
+    /// );
+    /// assert!(TriggerKind::classify("PreTokenGen", &v1).is_err());
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DecodeError::MalformedTriggerSource`] for a value that cannot be Cognito's.
+    pub fn classify(
+        trigger_source: &str,
+        version: &EventVersion<'_>,
+    ) -> Result<Option<TriggerKind>, DecodeError> {
+        let malformed = || DecodeError::MalformedTriggerSource(quote(trigger_source));
+        if trigger_source.len() > MAX_TRIGGER_SOURCE_LEN
+            || !trigger_source
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(malformed());
+        }
+        let Some((prefix, suffix)) = trigger_source.split_once('_') else {
+            return Err(malformed());
+        };
+        if prefix.is_empty() || suffix.is_empty() {
+            return Err(malformed());
+        }
+        Ok(Self::ALL
+            .iter()
+            .copied()
+            .find(|kind| kind.source_prefix() == prefix && kind.accepts_version(version.as_str())))
+    }
+}

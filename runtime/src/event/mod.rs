@@ -1,0 +1,163 @@
+//! The event model: the common envelope every trigger event shares, and [`Event`], which
+//! gives it a trigger's own request and response through the [`Trigger`] trait.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::error::{DecodeError, diagnose, quote};
+use crate::table::TriggerKind;
+use crate::wire::{UnknownFields, WireDecode, WireField};
+
+mod envelope;
+mod trigger;
+
+pub use envelope::{CLIENT_ID_NOT_APPLICABLE, CallerContext, EventVersion, RawEvent};
+pub(crate) use trigger::private;
+pub use trigger::{Trigger, TriggerSource};
+
+/// A Cognito trigger event: the common envelope, shared by every trigger, with the
+/// trigger's own `request` and `response`.
+///
+/// `T` is the trigger ([`crate::PreSignUp`], [`crate::PreTokenGenerationV2`], ...); each
+/// has an alias such as [`crate::PreSignUpEvent`]. Strings borrow from the input bytes.
+/// Fields Cognito adds later are kept in `unknown_fields` (here and in every nested
+/// object) and written back when the event is encoded.
+///
+/// ```
+/// use cognito_trigger::{PreSignUpEvent, PreSignUpSource};
+///
+/// let bytes = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","region":"eu-west-1",
+///   "userPoolId":"eu-west-1_EXAMPLE","userName":"ada",
+///   "callerContext":{"awsSdkVersion":"aws-sdk-unknown-unknown","clientId":"1example"},
+///   "request":{"userAttributes":{"email":"ada@example.com"},"validationData":null},
+///   "response":{"autoConfirmUser":false,"autoVerifyEmail":false,"autoVerifyPhone":false}}"#;
+/// let event = PreSignUpEvent::from_slice(bytes)?;
+/// assert_eq!(event.trigger_source, PreSignUpSource::SignUp);
+/// assert_eq!(event.request.user_attributes.get("email"), Some("ada@example.com"));
+/// assert_eq!(event.response.auto_confirm_user, Some(false));
+/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event<'a, T: Trigger> {
+    /// The event schema version (`"1"`, or `"2"`/`"3"` for pre token generation V2/V3).
+    pub version: EventVersion<'a>,
+    /// Why Cognito invoked the trigger.
+    pub trigger_source: T::Source,
+    /// The AWS region of the user pool, e.g. `us-east-1`.
+    pub region: Cow<'a, str>,
+    /// The user pool ID, e.g. `us-east-1_EXAMPLE`.
+    pub user_pool_id: Cow<'a, str>,
+    /// The username stored in the pool: a UUID in pools that sign in by email or phone,
+    /// `<Provider>_<id>` for federated users, what the user typed for user migration.
+    /// Not a stable key (use the `sub` attribute). `""` if the event had none.
+    pub user_name: Cow<'a, str>,
+    /// Who called Cognito.
+    pub caller_context: CallerContext<'a>,
+    /// The trigger-specific request.
+    pub request: T::Request<'a>,
+    /// The response as Cognito pre-filled it.
+    pub response: T::Response,
+    /// Top-level fields this version of the crate does not model, written back unchanged.
+    pub unknown_fields: UnknownFields<'a>,
+}
+
+impl<'a, T: Trigger> Event<'a, T> {
+    /// Decodes an event of trigger `T` from JSON bytes.
+    ///
+    /// # Errors
+    /// When the bytes are not a Cognito event, or the event belongs to another trigger (or
+    /// another pre token generation version). A `triggerSource` of this trigger that this
+    /// version of the crate does not know decodes fine, as `Other`.
+    pub fn from_slice(bytes: &'a [u8]) -> Result<Self, DecodeError> {
+        Self::from_raw(RawEvent::parse(bytes)?)
+    }
+
+    /// Decodes the trigger-specific parts of an event whose envelope is already decoded.
+    ///
+    /// # Errors
+    /// As for [`Event::from_slice`].
+    pub fn from_raw(raw: RawEvent<'a>) -> Result<Self, DecodeError> {
+        let source = raw.trigger_source()?;
+        match TriggerKind::classify(source, &raw.version)? {
+            Some(kind) if kind == T::KIND => Self::from_raw_unchecked(raw),
+            Some(kind) if kind.source_prefix() == T::KIND.source_prefix() => {
+                Err(DecodeError::WrongVersion {
+                    expected: T::KIND.lambda_version().unwrap_or("V1_0"),
+                    found: quote(raw.version.as_str()),
+                })
+            }
+            _ => Err(DecodeError::WrongTrigger {
+                expected: T::KIND.name(),
+                found: quote(source),
+            }),
+        }
+    }
+
+    /// Decodes request and response once the caller has checked the trigger kind.
+    pub(crate) fn from_raw_unchecked(raw: RawEvent<'a>) -> Result<Self, DecodeError> {
+        let request = match raw.request {
+            None => T::Request::default(),
+            Some(json) => T::Request::decode(json.0)
+                .map_err(|_| diagnose::<T::Request<'_>>(json.get(), "request"))?,
+        };
+        let response = match raw.response {
+            None => T::Response::default(),
+            Some(json) => serde_json::from_str(json.get())
+                .map_err(|_| diagnose::<T::Response>(json.get(), "response"))?,
+        };
+        Ok(Self {
+            trigger_source: T::Source::parse(raw.trigger_source.as_deref().unwrap_or_default()),
+            version: raw.version,
+            region: raw.region,
+            user_pool_id: raw.user_pool_id,
+            user_name: raw.user_name,
+            caller_context: raw.caller_context,
+            request,
+            response,
+            unknown_fields: raw.unknown_fields,
+        })
+    }
+
+    /// Which trigger this event belongs to.
+    #[must_use]
+    pub fn kind(&self) -> TriggerKind {
+        T::KIND
+    }
+
+    /// The event encoded as JSON, unknown fields included.
+    #[must_use]
+    pub fn to_json(&self) -> Vec<u8> {
+        // Serializing these types cannot fail: every map key is a string and no value
+        // is a float NaN (versions are kept as text).
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+impl<T: Trigger> Serialize for Event<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // The envelope's presence bits were recorded by `RawEvent`, in its field order.
+        fn write<M: SerializeMap, V: Serialize + WireField>(
+            map: &mut M,
+            wire: &UnknownFields<'_>,
+            name: &'static str,
+            value: &V,
+        ) -> Result<(), M::Error> {
+            wire.write_as(RawEvent::field_index(name), value.is_unset())
+                .write(map, name, value)
+        }
+        let wire = &self.unknown_fields;
+        let mut map = serializer.serialize_map(None)?;
+        write(&mut map, wire, "version", &self.version)?;
+        map.serialize_entry("triggerSource", self.trigger_source.as_str())?;
+        write(&mut map, wire, "region", &self.region)?;
+        write(&mut map, wire, "userPoolId", &self.user_pool_id)?;
+        write(&mut map, wire, "userName", &self.user_name)?;
+        write(&mut map, wire, "callerContext", &self.caller_context)?;
+        write(&mut map, wire, "request", &self.request)?;
+        write(&mut map, wire, "response", &self.response)?;
+        wire.serialize_into(&mut map)?;
+        map.end()
+    }
+}

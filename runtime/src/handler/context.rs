@@ -1,0 +1,103 @@
+//! [`Context`]: the invocation's request ID and deadlines.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// What the invocation knows beyond the event: the Lambda request ID and deadline.
+///
+/// ```
+/// use cognito_trigger::Context;
+/// use std::time::Duration;
+///
+/// let context = Context::new("8f1e-local").with_remaining(Duration::from_secs(3));
+/// assert_eq!(context.request_id(), "8f1e-local");
+/// assert!(context.remaining().unwrap() <= Duration::from_secs(3));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    lambda: lambda_runtime::Context,
+    /// When Lambda stops the invocation.
+    lambda_deadline: Option<SystemTime>,
+    /// When Cognito stops waiting, for the triggers it waits for (see [`Pool::budget`](crate::Pool::budget)).
+    cognito_deadline: Option<SystemTime>,
+}
+
+impl Context {
+    /// A context for an invocation outside Lambda (tests, local runs).
+    pub fn new(request_id: impl Into<String>) -> Self {
+        // lambda_runtime's Context is non-exhaustive: start from its default.
+        let mut lambda = lambda_runtime::Context::default();
+        lambda.request_id = request_id.into();
+        Self {
+            lambda,
+            ..Self::default()
+        }
+    }
+
+    /// The same context, with Lambda's deadline `remaining` from now.
+    #[must_use]
+    pub fn with_remaining(mut self, remaining: Duration) -> Self {
+        self.lambda_deadline = SystemTime::now().checked_add(remaining);
+        self
+    }
+
+    /// The same context, with Cognito's deadline `budget` from now: the deadline becomes the
+    /// earlier of it and Lambda's (Cognito's 5 seconds come before Lambda's timeout).
+    #[must_use]
+    pub fn with_budget(mut self, budget: Duration) -> Self {
+        self.cognito_deadline = SystemTime::now().checked_add(budget);
+        self
+    }
+
+    /// The same context without Cognito's deadline: for the custom senders, which Cognito
+    /// invokes asynchronously and does not wait for.
+    pub(crate) fn without_budget(mut self) -> Self {
+        self.cognito_deadline = None;
+        self
+    }
+
+    /// Whether Cognito's deadline has been set.
+    pub(crate) fn has_budget(&self) -> bool {
+        self.cognito_deadline.is_some()
+    }
+
+    /// The Lambda request ID (the reference to quote when a user reports a failure).
+    #[must_use]
+    pub fn request_id(&self) -> &str {
+        &self.lambda.request_id
+    }
+
+    /// When Lambda stops the invocation, if known.
+    #[must_use]
+    pub fn deadline(&self) -> Option<SystemTime> {
+        match (self.lambda_deadline, self.cognito_deadline) {
+            (Some(lambda), Some(cognito)) => Some(lambda.min(cognito)),
+            (lambda, cognito) => lambda.or(cognito),
+        }
+    }
+
+    /// The time left before the deadline (the earlier of Lambda's and Cognito's), if known.
+    #[must_use]
+    pub fn remaining(&self) -> Option<Duration> {
+        self.deadline()
+            .map(|d| d.duration_since(SystemTime::now()).unwrap_or_default())
+    }
+
+    /// Everything the Lambda runtime says about the invocation.
+    #[must_use]
+    pub fn lambda(&self) -> &lambda_runtime::Context {
+        &self.lambda
+    }
+}
+
+impl From<lambda_runtime::Context> for Context {
+    fn from(lambda: lambda_runtime::Context) -> Self {
+        let lambda_deadline = (lambda.deadline > 0)
+            .then(|| UNIX_EPOCH.checked_add(Duration::from_millis(lambda.deadline)))
+            .flatten();
+        Self {
+            lambda,
+            lambda_deadline,
+            cognito_deadline: None,
+        }
+    }
+}

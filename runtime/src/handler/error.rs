@@ -1,0 +1,185 @@
+//! What a handler's errors mean: [`Reject`], which the end user reads, and
+//! [`TriggerError`], which is either that or an internal failure.
+
+use std::borrow::Cow;
+use std::error::Error as StdError;
+use std::fmt;
+
+/// A refusal meant for the end user: Cognito shows it as
+/// `<Trigger> failed with error <message>.`
+///
+/// Return it (or any error whose [`source`](StdError::source) chain contains one) to say
+/// no: to a sign-up, a sign-in, a migration. Cognito adds the final period, so a trailing
+/// period in the message is dropped rather than doubled.
+///
+/// ```
+/// use cognito_trigger::{PreSignUpEvent, PreSignUpResponse, Reject};
+///
+/// fn check(event: &PreSignUpEvent<'_>) -> Result<PreSignUpResponse, Reject> {
+///     match event.request.user_attributes.get("email") {
+///         Some(email) if email.ends_with("@example.com") => Ok(PreSignUpResponse::new()),
+///         _ => Err(Reject::new("Sign-up is open to example.com addresses only.")),
+///     }
+/// }
+/// # let _ = check;
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reject {
+    message: Cow<'static, str>,
+}
+
+impl Reject {
+    /// A refusal with the message the end user will read.
+    pub fn new(message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    /// The message as given.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The message as it goes to Cognito: without the trailing period Cognito adds.
+    #[must_use]
+    pub fn message_for_cognito(&self) -> &str {
+        let trimmed = self.message.trim_end();
+        trimmed.strip_suffix('.').unwrap_or(trimmed)
+    }
+}
+
+impl fmt::Display for Reject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for Reject {}
+
+/// Why a handler did not answer: a [`Reject`] for the end user, or an internal failure
+/// that is logged and hidden behind a generic message.
+///
+/// Any `std::error::Error + Send + Sync + 'static` converts into it with `?`; it is a
+/// rejection when the error, or an error in its `source()` chain, is a [`Reject`], and an
+/// internal failure otherwise. (It is not itself a `std::error::Error`, so that this
+/// conversion can exist, as with `anyhow::Error`.) With thiserror, wrap a `Reject` as a
+/// source (`#[from]` or `#[source]`); `#[error(transparent)]` would hide it from the chain.
+///
+/// ```
+/// use cognito_trigger::{Reject, TriggerError};
+///
+/// #[derive(Debug, thiserror::Error)]
+/// enum SignUpError {
+///     #[error("{0}")]
+///     Refused(#[from] Reject),
+///     #[error("directory lookup failed")]
+///     Directory(#[source] std::io::Error),
+/// }
+///
+/// let refused = TriggerError::from(SignUpError::Refused(Reject::new("Domain not allowed")));
+/// assert_eq!(refused.rejection(), Some("Domain not allowed"));
+/// let failed = TriggerError::from(SignUpError::Directory(std::io::ErrorKind::TimedOut.into()));
+/// assert_eq!(failed.rejection(), None);
+/// ```
+pub struct TriggerError {
+    repr: Repr,
+}
+
+enum Repr {
+    Reject(Reject),
+    Internal(Box<dyn StdError + Send + Sync + 'static>),
+}
+
+impl TriggerError {
+    /// A rejection with a message for the end user.
+    pub fn reject(message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            repr: Repr::Reject(Reject::new(message)),
+        }
+    }
+
+    /// An internal failure: logged with its cause chain, never shown to the end user.
+    pub fn internal(error: impl Into<Box<dyn StdError + Send + Sync + 'static>>) -> Self {
+        Self::classify(error.into())
+    }
+
+    /// The end user's message, when this is a rejection.
+    #[must_use]
+    pub fn rejection(&self) -> Option<&str> {
+        match &self.repr {
+            Repr::Reject(reject) => Some(reject.message()),
+            Repr::Internal(_) => None,
+        }
+    }
+
+    fn classify(error: Box<dyn StdError + Send + Sync + 'static>) -> Self {
+        let error = match error.downcast::<Reject>() {
+            Ok(reject) => {
+                return Self {
+                    repr: Repr::Reject(*reject),
+                };
+            }
+            Err(error) => error,
+        };
+        let mut source = error.source();
+        while let Some(cause) = source {
+            if let Some(reject) = cause.downcast_ref::<Reject>() {
+                return Self {
+                    repr: Repr::Reject(reject.clone()),
+                };
+            }
+            source = cause.source();
+        }
+        Self {
+            repr: Repr::Internal(error),
+        }
+    }
+
+    /// The rejection, when this is one.
+    pub(crate) fn as_reject(&self) -> Option<&Reject> {
+        match &self.repr {
+            Repr::Reject(reject) => Some(reject),
+            Repr::Internal(_) => None,
+        }
+    }
+
+    /// The error and its causes, outermost first, joined by `: `.
+    pub(crate) fn chain(&self) -> String {
+        match &self.repr {
+            Repr::Reject(reject) => reject.message().to_owned(),
+            Repr::Internal(error) => {
+                let mut chain = error.to_string();
+                let mut source = error.source();
+                while let Some(cause) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                chain
+            }
+        }
+    }
+}
+
+impl<E: StdError + Send + Sync + 'static> From<E> for TriggerError {
+    fn from(error: E) -> Self {
+        Self::classify(Box::new(error))
+    }
+}
+
+impl fmt::Debug for TriggerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.repr {
+            Repr::Reject(reject) => f.debug_tuple("Reject").field(&reject.message()).finish(),
+            Repr::Internal(_) => f.debug_tuple("Internal").field(&self.chain()).finish(),
+        }
+    }
+}
+
+impl fmt::Display for TriggerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.chain())
+    }
+}

@@ -1,0 +1,103 @@
+//! What a handler may return: `()`, its trigger's response, or a `Result` of either with
+//! any error that converts into [`TriggerError`].
+
+use std::error::Error as StdError;
+
+use super::TriggerError;
+use crate::event::Trigger;
+use crate::kinds::*;
+use crate::table::for_each_trigger;
+use crate::triggers::*;
+
+/// What a handler answers: `None` keeps Cognito's defaults, `Some` sets the response.
+pub type Outcome<T> = Result<Option<<T as Trigger>::Response>, TriggerError>;
+
+/// A value a `T` handler may return: `()`, `T`'s response, or a `Result` of either whose
+/// error converts into [`TriggerError`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not something a `{T}` trigger handler can return",
+    label = "this return type",
+    note = "return `()` (keep Cognito's defaults), the trigger's response type, or a `Result` of either with an error type such as `cognito_trigger::Reject`"
+)]
+pub trait IntoOutcome<T: Trigger> {
+    /// The handler's answer.
+    fn into_outcome(self) -> Outcome<T>;
+}
+
+impl<T: Trigger> IntoOutcome<T> for () {
+    fn into_outcome(self) -> Outcome<T> {
+        Ok(None)
+    }
+}
+
+impl<T: Trigger, R: IntoOutcome<T>, E: IntoTriggerError> IntoOutcome<T> for Result<R, E> {
+    fn into_outcome(self) -> Outcome<T> {
+        self.map_err(IntoTriggerError::into_trigger_error)
+            .and_then(R::into_outcome)
+    }
+}
+
+/// An error type a handler may return.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a trigger handler's error type",
+    label = "this error type",
+    note = "use `cognito_trigger::Reject` for a message the end user reads, any `std::error::Error + Send + Sync + 'static` for an internal failure, or `cognito_trigger::TriggerError`"
+)]
+pub trait IntoTriggerError {
+    /// Converts into the framework's error.
+    fn into_trigger_error(self) -> TriggerError;
+}
+
+// Not offered as a suggestion, so a wrong error type is reported as "cannot be a trigger
+// handler's error type" rather than as a missing `std::error::Error` impl.
+#[diagnostic::do_not_recommend]
+impl<E: StdError + Send + Sync + 'static> IntoTriggerError for E {
+    fn into_trigger_error(self) -> TriggerError {
+        TriggerError::from(self)
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl IntoTriggerError for TriggerError {
+    fn into_trigger_error(self) -> TriggerError {
+        self
+    }
+}
+
+/// Makes each trigger's response a complete answer of its handlers (the table's
+/// `response` column).
+macro_rules! response_outcomes {
+    ($(
+        $(#[$meta:meta])*
+        $marker:ident {
+            name: $name:literal,
+            source_prefix: $prefix:literal,
+            event_versions: $versions:expr,
+            config_key: $config_key:literal,
+            lambda_version: $lambda_version:expr,
+            kms_key: $kms_key:literal,
+            cognito_waits: $waits:literal,
+            on_timeout: $on_timeout:ident,
+            aliases: [$($alias:ident),*],
+            source: $source:ty,
+            never_sent: [$($never_sent:ident),*],
+            request: $request:ident,
+            response: $response:ty,
+            event: $event:ident,
+            settle: $settle:path,
+            secrets: $secrets:path,
+        }
+    )*) => {
+        $(
+            // Not listed in diagnostics: rustc would quote this macro's source to the user.
+            #[diagnostic::do_not_recommend]
+            impl IntoOutcome<$marker> for $response {
+                fn into_outcome(self) -> Outcome<$marker> {
+                    ::std::result::Result::Ok(::std::option::Option::Some(self))
+                }
+            }
+        )*
+    };
+}
+
+for_each_trigger!(response_outcomes);

@@ -1,0 +1,355 @@
+//! Invoking a handler on one event: decoding, the deadline, catching panics, laying the
+//! answer over the pre-filled response and splicing it into the input's bytes, and turning
+//! errors into what Lambda and the end user get.
+//!
+//! The pool routes events and calls [`invoke_routed`]; [`invoke`] serves a single handler.
+
+use std::fmt;
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt as _;
+use tracing::Instrument as _;
+
+use crate::error::DecodeError;
+use crate::event::{Event, RawEvent, Trigger, TriggerSource};
+use crate::handler::{Context, Handler, TriggerError};
+use crate::table::{OnTimeout, TriggerKind};
+use crate::wire::Overlay;
+
+/// Why an invocation produced a Lambda error instead of an event.
+///
+/// `error_type` and `error_message` are what goes to Lambda (and the message is what
+/// Cognito shows the end user as `<Trigger> failed with error <message>.`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvocationError {
+    error_type: &'static str,
+    error_message: String,
+}
+
+impl InvocationError {
+    /// The Lambda `errorType`: `Rejected`, `InternalError` or `InvalidEvent`.
+    #[must_use]
+    pub fn error_type(&self) -> &'static str {
+        self.error_type
+    }
+
+    /// The Lambda `errorMessage`.
+    #[must_use]
+    pub fn error_message(&self) -> &str {
+        &self.error_message
+    }
+
+    /// The error as Lambda's JSON error payload: `{"errorType":"…","errorMessage":"…"}`.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        /// The payload's fields, in Lambda's order.
+        #[derive(serde::Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Payload<'a> {
+            error_type: &'a str,
+            error_message: &'a str,
+        }
+        let payload = Payload {
+            error_type: self.error_type,
+            error_message: &self.error_message,
+        };
+        serde_json::to_string(&payload).unwrap_or_default()
+    }
+
+    fn invalid_event(error: &DecodeError) -> Self {
+        Self {
+            error_type: "InvalidEvent",
+            error_message: error.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for InvocationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.error_type, self.error_message)
+    }
+}
+
+impl InvocationError {
+    /// An error of the framework's own (not the handler's), such as an unhandled trigger.
+    pub(crate) fn new(error_type: &'static str, error_message: String) -> Self {
+        Self {
+            error_type,
+            error_message,
+        }
+    }
+}
+
+impl From<InvocationError> for lambda_runtime::Diagnostic {
+    fn from(error: InvocationError) -> Self {
+        Self {
+            error_type: error.error_type.to_owned(),
+            error_message: error.error_message,
+        }
+    }
+}
+
+/// Runs `handler` on one raw event and returns the bytes to send back to Cognito.
+///
+/// The answer is the event exactly as it came, with only `response` replaced by the
+/// handler's decisions laid over what Cognito pre-filled (then the trigger's fail-safe
+/// defaults, see [`Trigger::settle`]). An event of another trigger, or of a source the
+/// handler was narrowed away from, goes back unchanged (Cognito's defaults) with a
+/// warning in the logs. A panic in the handler is an internal failure, not a crash.
+///
+/// ```
+/// # use cognito_trigger::{cognito_trigger, handler, invoke, Context, PreSignUpEvent, PreSignUpResponse};
+/// #[cognito_trigger(PreSignUp)]
+/// fn auto_confirm(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
+///     PreSignUpResponse::new().confirm_user()
+/// }
+///
+/// let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},
+///   "response":{"autoConfirmUser":false,"autoVerifyEmail":false,"autoVerifyPhone":false}}"#;
+/// let answer = futures_executor_block_on(invoke(&handler!(auto_confirm), event, &Context::new("r1"), &()));
+/// let answer: serde_json::Value = serde_json::from_slice(&answer.unwrap()).unwrap();
+/// assert_eq!(answer["response"]["autoConfirmUser"], true);
+/// assert_eq!(answer["response"]["autoVerifyEmail"], false);
+/// # fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
+/// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
+/// # }
+/// ```
+///
+/// # Errors
+/// A rejection, an internal failure (the message then only names the request ID), or an
+/// input that is not a Cognito event.
+pub async fn invoke<S, H: Handler<S>>(
+    handler: &H,
+    input: &[u8],
+    context: &Context,
+    state: &S,
+) -> Result<Vec<u8>, InvocationError> {
+    let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
+    let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
+    let span = invocation_span(&raw, kind, context);
+    let _entered = span.enter();
+    if kind != Some(<H::Trigger as Trigger>::KIND) {
+        tracing::warn!(
+            handler = H::NAME,
+            trigger_source = raw.trigger_source.as_deref().unwrap_or_default(),
+            "event is not for this handler's trigger ({}); answering with Cognito's defaults",
+            <H::Trigger as Trigger>::KIND
+        );
+        return Ok(input.to_vec());
+    }
+    drop(_entered);
+    invoke_routed(handler, raw, input, context, state)
+        .instrument(span)
+        .await
+}
+
+/// The span every invocation runs in: its trigger, source, pool, app client and request.
+pub(crate) fn invocation_span(
+    raw: &RawEvent<'_>,
+    kind: Option<TriggerKind>,
+    context: &Context,
+) -> tracing::Span {
+    tracing::info_span!(
+        "cognito_trigger",
+        trigger = kind.map_or("unrecognized", TriggerKind::name),
+        trigger_source = raw.trigger_source.as_deref().unwrap_or_default(),
+        user_pool_id = &*raw.user_pool_id,
+        client_id = &*raw.caller_context.client_id,
+        request_id = context.request_id(),
+        handler = tracing::field::Empty,
+    )
+}
+
+/// Runs `handler` on an event already known to be of its trigger.
+pub(crate) async fn invoke_routed<S, H: Handler<S>>(
+    handler: &H,
+    raw: RawEvent<'_>,
+    input: &[u8],
+    context: &Context,
+    state: &S,
+) -> Result<Vec<u8>, InvocationError> {
+    let response_span = raw.response.map(|response| span_in(input, response.get()));
+    let event = Event::<H::Trigger>::from_raw(raw).map_err(|e| invalid_event(&e, context))?;
+    if !H::CLAIMS.covers(&event.trigger_source) {
+        tracing::warn!(
+            handler = H::NAME,
+            trigger_source = event.trigger_source.as_str(),
+            "handler does not take this trigger source; answering with Cognito's defaults"
+        );
+        return Ok(input.to_vec());
+    }
+
+    tracing::Span::current().record("handler", H::NAME);
+    let secrets = <H::Trigger as Trigger>::secrets(&event.request);
+
+    let call = AssertUnwindSafe(handler.call(&event, context, state)).catch_unwind();
+    let called = match context.remaining() {
+        None => call.await,
+        Some(remaining) => match tokio::time::timeout(remaining, call).await {
+            Ok(called) => called,
+            Err(_) => return timed_out::<S, H>(input, context),
+        },
+    };
+    let decided = match called {
+        Ok(Ok(decided)) => decided,
+        Ok(Err(error)) => return Err(failure::<S, H>(&error, context, &secrets)),
+        Err(panic) => {
+            let error =
+                TriggerError::internal(format!("handler panicked: {}", panic_message(&panic)));
+            return Err(failure::<S, H>(&error, context, &secrets));
+        }
+    };
+
+    let mut response = event.response.clone();
+    if let Some(decided) = decided {
+        response.overlay(decided);
+    }
+    <H::Trigger as Trigger>::settle(&mut response);
+    // Overlay and settle only ever set values, so an equal response is an unchanged one.
+    if response == event.response {
+        tracing::debug!("answered with Cognito's defaults");
+        return Ok(input.to_vec());
+    }
+    tracing::debug!("answered");
+    let response = serde_json::to_vec(&response).map_err(|e| {
+        failure::<S, H>(
+            &TriggerError::internal(format!("encoding the response: {e}")),
+            context,
+            &secrets,
+        )
+    })?;
+    Ok(splice_response(input, response_span, &response))
+}
+
+pub(crate) fn invalid_event(error: &DecodeError, context: &Context) -> InvocationError {
+    tracing::warn!(
+        request_id = context.request_id(),
+        "refusing an input that is not a Cognito trigger event: {error}"
+    );
+    InvocationError::invalid_event(error)
+}
+
+/// The answer when the handler ran out of time, by its policy.
+fn timed_out<S, H: Handler<S>>(
+    input: &[u8],
+    context: &Context,
+) -> Result<Vec<u8>, InvocationError> {
+    match H::ON_TIMEOUT {
+        OnTimeout::FailOpen => {
+            tracing::warn!(
+                handler = H::NAME,
+                "handler ran out of time; answering with Cognito's defaults"
+            );
+            Ok(input.to_vec())
+        }
+        OnTimeout::FailClosed => {
+            tracing::error!(
+                handler = H::NAME,
+                request_id = context.request_id(),
+                "handler ran out of time"
+            );
+            Err(InvocationError::new("Timeout", TIMEOUT_MESSAGE.to_owned()))
+        }
+    }
+}
+
+/// What the end user reads when a fail-closed handler runs out of time.
+const TIMEOUT_MESSAGE: &str = "The request took too long. Please try again";
+
+/// `text` with every occurrence of each secret replaced, for logging what user code wrote.
+fn scrub(text: &str, secrets: &[&str]) -> String {
+    secrets
+        .iter()
+        .filter(|secret| !secret.is_empty())
+        .fold(text.to_owned(), |text, secret| {
+            text.replace(secret, "[redacted]")
+        })
+}
+
+/// Logs a failure and turns it into what the end user may see.
+fn failure<S, H: Handler<S>>(
+    error: &TriggerError,
+    context: &Context,
+    secrets: &[&str],
+) -> InvocationError {
+    let kind: TriggerKind = <H::Trigger as Trigger>::KIND;
+    match error.as_reject() {
+        Some(reject) => {
+            tracing::info!(
+                handler = H::NAME,
+                trigger = kind.name(),
+                request_id = context.request_id(),
+                "rejected: {}",
+                scrub(reject.message(), secrets)
+            );
+            InvocationError {
+                error_type: "Rejected",
+                error_message: reject.message_for_cognito().to_owned(),
+            }
+        }
+        None => {
+            tracing::error!(
+                handler = H::NAME,
+                trigger = kind.name(),
+                request_id = context.request_id(),
+                error = %scrub(&error.chain(), secrets),
+                "internal failure"
+            );
+            InvocationError {
+                error_type: "InternalError",
+                error_message: internal_error_message(context.request_id()),
+            }
+        }
+    }
+}
+
+/// What the end user reads for an internal failure: no internals, but a reference that
+/// support can find in the logs.
+#[must_use]
+pub fn internal_error_message(request_id: &str) -> String {
+    if request_id.is_empty() {
+        "An internal error occurred".to_owned()
+    } else {
+        format!("An internal error occurred (reference {request_id})")
+    }
+}
+
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a non-string panic payload")
+}
+
+/// Where `part` (a slice of `whole`) sits in `whole`.
+fn span_in(whole: &[u8], part: &str) -> std::ops::Range<usize> {
+    let start = (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize);
+    start..start + part.len()
+}
+
+/// `input` with the bytes at `span` replaced by `response`, or with a `response` member
+/// added when the event had none.
+fn splice_response(input: &[u8], span: Option<std::ops::Range<usize>>, response: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(input.len() + response.len() + 16);
+    match span {
+        Some(span) => {
+            out.extend_from_slice(&input[..span.start]);
+            out.extend_from_slice(response);
+            out.extend_from_slice(&input[span.end..]);
+        }
+        None => {
+            // The event decoded, so it is an object with at least `triggerSource` in it:
+            // the response goes in front of its closing brace.
+            let close = input
+                .iter()
+                .rposition(|&b| b == b'}')
+                .unwrap_or(input.len());
+            out.extend_from_slice(&input[..close]);
+            out.extend_from_slice(b",\"response\":");
+            out.extend_from_slice(response);
+            out.extend_from_slice(&input[close..]);
+        }
+    }
+    out
+}

@@ -1,0 +1,292 @@
+//! The trigger table's types: a marker type per trigger with its [`Trigger`] impl and event
+//! alias, [`AnyEvent`], and the one decoding entry point, [`decode`].
+
+use std::borrow::Cow;
+
+use serde::{Serialize, Serializer};
+
+use crate::error::DecodeError;
+use crate::event::{Event, EventVersion, RawEvent, Trigger, TriggerSource, private};
+use crate::table::{MAX_SOURCES_PER_TRIGGER, TriggerKind, for_each_trigger};
+use crate::triggers::*;
+
+/// A response left as Cognito pre-filled it: the `settle` of triggers without fail-safe
+/// defaults.
+fn keep_cognito_defaults<R>(_response: &mut R) {}
+
+/// The `secrets` of triggers whose request carries none.
+fn no_secrets<Q>(_request: &Q) -> Vec<&str> {
+    Vec::new()
+}
+
+/// Declares each trigger's marker type and event alias, and [`AnyEvent`], from the table.
+macro_rules! trigger_types {
+    ($(
+        $(#[$meta:meta])*
+        $marker:ident {
+            name: $name:literal,
+            source_prefix: $prefix:literal,
+            event_versions: $versions:expr,
+            config_key: $config_key:literal,
+            lambda_version: $lambda_version:expr,
+            kms_key: $kms_key:literal,
+            cognito_waits: $waits:literal,
+            on_timeout: $on_timeout:ident,
+            aliases: [$($alias:ident),*],
+            source: $source:ty,
+            never_sent: [$($never_sent:ident),*],
+            request: $request:ident,
+            response: $response:ty,
+            event: $event:ident,
+            settle: $settle:path,
+            secrets: $secrets:path,
+        }
+    )*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+            pub struct $marker;
+
+            impl private::Sealed for $marker {}
+
+            impl Trigger for $marker {
+                const KIND: TriggerKind = TriggerKind::$marker;
+                type Source = $source;
+                type Request<'a> = $request<'a>;
+                type Response = $response;
+                fn settle(response: &mut Self::Response) {
+                    $settle(response)
+                }
+                fn secrets<'r>(request: &'r Self::Request<'_>) -> Vec<&'r str> {
+                    $secrets(request)
+                }
+            }
+
+            const _: () = ::std::assert!(
+                <$source as TriggerSource>::COUNT <= MAX_SOURCES_PER_TRIGGER,
+                "a handler's claim holds at most MAX_SOURCES_PER_TRIGGER sources",
+            );
+
+            #[doc = concat!("A ", $name, " event: [`Event`] of [`", stringify!($marker), "`].")]
+            pub type $event<'a> = Event<'a, $marker>;
+        )*
+
+        impl TriggerKind {
+            /// The position of `trigger_source` among this trigger's documented sources.
+            ///
+            /// ```
+            /// use cognito_trigger::TriggerKind;
+            ///
+            /// assert_eq!(TriggerKind::PostConfirmation.source_position("PostConfirmation_ConfirmForgotPassword"), Some(1));
+            /// assert_eq!(TriggerKind::PostConfirmation.source_position("PostConfirmation_Tomorrow"), None);
+            /// ```
+            #[must_use]
+            pub fn source_position(self, trigger_source: &str) -> Option<usize> {
+                match self {
+                    $( Self::$marker => <$source>::KNOWN.iter().position(|s| s.as_str() == trigger_source), )*
+                }
+            }
+
+            /// The documented `triggerSource` values Cognito sends to this trigger, as on the
+            /// wire.
+            ///
+            /// ```
+            /// use cognito_trigger::TriggerKind;
+            ///
+            /// assert_eq!(TriggerKind::PostConfirmation.sources(), [
+            ///     "PostConfirmation_ConfirmSignUp",
+            ///     "PostConfirmation_ConfirmForgotPassword",
+            /// ]);
+            /// ```
+            #[must_use]
+            pub fn sources(self) -> Vec<&'static str> {
+                match self {
+                    $( Self::$marker => <$source>::KNOWN
+                        .iter()
+                        .filter(|source| ![$(<$source>::$never_sent),*].contains(*source))
+                        .map(|source| source.as_str())
+                        .collect(), )*
+                }
+            }
+
+            /// The names of the Rust types the attribute macro refers to: the marker, the
+            /// event alias, the source enum and its variants. Read by the macro crate's
+            /// code generator.
+            #[cfg(test)]
+            pub(crate) fn type_names(self) -> (&'static str, &'static str, &'static str, Vec<&'static str>) {
+                match self {
+                    $( Self::$marker => (
+                        stringify!($marker),
+                        stringify!($event),
+                        stringify!($source),
+                        <$source>::VARIANT_NAMES
+                            .iter()
+                            .copied()
+                            .filter(|name| ![$(stringify!($never_sent)),*].contains(name))
+                            .collect(),
+                    ), )*
+                }
+            }
+        }
+
+        /// An event of any trigger, as [`decode`] returns it.
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum AnyEvent<'a> {
+            $( $(#[$meta])* $marker($event<'a>), )*
+            /// A well-formed event of a trigger, or a pre token generation version, that
+            /// this version of the crate does not know. Kept whole, so it can be answered
+            /// by echoing it back.
+            Unrecognized(UnrecognizedEvent<'a>),
+        }
+
+        impl<'a> AnyEvent<'a> {
+            /// Which trigger the event belongs to; `None` when unrecognized.
+            #[must_use]
+            pub fn kind(&self) -> Option<TriggerKind> {
+                match self {
+                    $( Self::$marker(_) => Some(TriggerKind::$marker), )*
+                    Self::Unrecognized(_) => None,
+                }
+            }
+
+            /// The event's `triggerSource`.
+            #[must_use]
+            pub fn trigger_source(&self) -> &str {
+                match self {
+                    $( Self::$marker(event) => event.trigger_source.as_str(), )*
+                    Self::Unrecognized(event) => &event.trigger_source,
+                }
+            }
+
+            /// The event's `version`.
+            #[must_use]
+            pub fn version(&self) -> &EventVersion<'a> {
+                match self {
+                    $( Self::$marker(event) => &event.version, )*
+                    Self::Unrecognized(event) => &event.version,
+                }
+            }
+
+            fn from_raw(raw: RawEvent<'a>, kind: Option<TriggerKind>) -> Result<Self, DecodeError> {
+                Ok(match kind {
+                    $( Some(TriggerKind::$marker) => Self::$marker(Event::from_raw_unchecked(raw)?), )*
+                    None => Self::Unrecognized(UnrecognizedEvent::new(raw)),
+                })
+            }
+        }
+
+        impl Serialize for AnyEvent<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    $( Self::$marker(event) => event.serialize(serializer), )*
+                    Self::Unrecognized(event) => event.raw.serialize(serializer),
+                }
+            }
+        }
+    };
+}
+
+for_each_trigger!(trigger_types);
+
+/// An event this version of the crate cannot type: its trigger, or its pre token
+/// generation version, is newer than the crate. It is kept whole.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnrecognizedEvent<'a> {
+    /// The event's `triggerSource`.
+    pub trigger_source: Cow<'a, str>,
+    /// The event's `version`.
+    pub version: EventVersion<'a>,
+    /// The whole event, with its envelope decoded.
+    pub raw: RawEvent<'a>,
+}
+
+impl<'a> UnrecognizedEvent<'a> {
+    fn new(raw: RawEvent<'a>) -> Self {
+        Self {
+            trigger_source: raw.trigger_source.clone().unwrap_or_default(),
+            version: raw.version.clone(),
+            raw,
+        }
+    }
+}
+
+/// Decodes the bytes of any Cognito trigger event into the typed event of whichever
+/// trigger its `triggerSource` (and, for pre token generation, `version`) names.
+///
+/// ```
+/// use cognito_trigger::{decode, AnyEvent};
+///
+/// let bytes = br#"{"version":"1","triggerSource":"CustomMessage_ForgotPassword",
+///   "region":"eu-west-1","userPoolId":"eu-west-1_EXAMPLE","userName":"ada",
+///   "callerContext":{"awsSdkVersion":"x","clientId":"1example"},
+///   "request":{"userAttributes":{},"codeParameter":"{####}","usernameParameter":null},
+///   "response":{"smsMessage":null,"emailMessage":null,"emailSubject":null}}"#;
+/// match decode(bytes)? {
+///     AnyEvent::CustomMessage(event) => assert_eq!(event.request.code_parameter, "{####}"),
+///     other => panic!("unexpected {:?}", other.kind()),
+/// }
+/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// ```
+///
+/// # Errors
+/// When the bytes are not a Cognito trigger event; the error says what is wrong.
+pub fn decode(bytes: &[u8]) -> Result<AnyEvent<'_>, DecodeError> {
+    let raw = RawEvent::parse(bytes)?;
+    let kind = raw.kind()?;
+    AnyEvent::from_raw(raw, kind)
+}
+
+/// The macro crate's list of kinds (`macros/src/table.rs`), generated from the table: the
+/// macro crate cannot depend on this one. `cargo xtask codegen` writes it; this test fails
+/// when it is stale, whichever side changed.
+#[cfg(test)]
+mod codegen {
+    use std::fmt::Write as _;
+
+    use crate::table::TriggerKind;
+
+    fn generate() -> String {
+        let mut out = String::from(
+            "//! @generated by `cargo xtask codegen` from the runtime's trigger table\n\
+             //! (`runtime/src/table.rs`). Do not edit: a runtime test fails when this is stale.\n\
+             \n\
+             use crate::kinds::Kind;\n\
+             \n\
+             /// Every kind the attribute accepts, in the runtime's order; an alias comes before\n\
+             /// the kind it names.\n\
+             pub(crate) const KINDS: &[Kind] = &[\n",
+        );
+        for &kind in TriggerKind::ALL {
+            let (marker, event, source_enum, sources) = kind.type_names();
+            let sources: Vec<String> = sources.iter().map(|s| format!("{s:?}")).collect();
+            for name in kind.aliases().iter().chain([&marker]) {
+                writeln!(
+                    out,
+                    "    Kind {{\n        name: {name:?},\n        marker: {marker:?},\n        \
+                     event: {event:?},\n        source_enum: {source_enum:?},\n        \
+                     sources: &[{}],\n    }},",
+                    sources.join(", ")
+                )
+                .expect("writing to a String cannot fail");
+            }
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    #[test]
+    fn macro_kind_list_is_fresh() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../macros/src/table.rs");
+        let fresh = generate();
+        if std::env::var_os("COGNITO_TRIGGER_CODEGEN").is_some_and(|v| v == "write") {
+            std::fs::write(path, &fresh).expect("macros/src/table.rs is writable");
+            return;
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "macros/src/table.rs is stale: run `cargo xtask codegen` and commit the result"
+        );
+    }
+}
