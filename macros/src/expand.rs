@@ -45,9 +45,56 @@ pub(crate) fn cognito_trigger(args: TokenStream, item: TokenStream) -> TokenStre
             let implementation = handler_impl(&function, &handler, kind, &options);
             quote! { #function #implementation }
         }
-        _ => {
+        (kind, _) => {
             let errors = errors.into_compile_errors();
-            quote! { #function #errors }
+            // A method (it has `self`) sits in an impl block, where no struct can go.
+            let stand_in = function
+                .sig
+                .receiver()
+                .is_none()
+                .then(|| stand_in(&function, kind.as_ref().map(|(kind, _)| *kind), &options));
+            quote! { #function #errors #stand_in }
+        }
+    }
+}
+
+/// After an error: a handler that claims nothing and is never called, so that
+/// `handler!(f)`, `pool![f, ...]` and `run(...)` still compile and the user sees only the
+/// real error (thiserror's fallback does the same for its derive).
+fn stand_in(function: &ItemFn, kind: Option<&Kind>, options: &Options) -> TokenStream {
+    let paths = Paths::new(options);
+    let name = &function.sig.ident;
+    let vis = &function.vis;
+    // Any marker will do when the kind itself was the mistake: the stand-in claims nothing.
+    let marker = paths.item(kind.map_or(crate::kinds::KINDS[0].marker, |kind| kind.marker));
+    let handler_trait = paths.item("Handler");
+    let info_trait = paths.item("HandlerInfo");
+    let trigger_trait = paths.item("Trigger");
+    let claims_type = paths.item("Claims");
+    let event_type = paths.item("Event");
+    let context_type = paths.item("Context");
+    let outcome = paths.item("Outcome");
+    let any_state = Ident::new("__CognitoState", Span::mixed_site());
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #vis struct #name {}
+
+        impl #info_trait for #name {
+            type Trigger = #marker;
+            const NAME: &'static str = ::core::stringify!(#name);
+            const CLAIMS: #claims_type = #claims_type::sources(<#marker as #trigger_trait>::KIND, &[]);
+        }
+
+        impl<#any_state: ::core::marker::Sync> #handler_trait<#any_state> for #name {
+            async fn call(
+                &self,
+                _: &#event_type<'_, #marker>,
+                _: &#context_type,
+                _: &#any_state,
+            ) -> #outcome<#marker> {
+                ::core::unreachable!("a `#[cognito_trigger]` function that did not compile")
+            }
         }
     }
 }
