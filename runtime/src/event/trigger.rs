@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize, de};
 use crate::table::TriggerKind;
 use crate::wire::{Overlay, WireDecode, WireField};
 
-/// A Cognito trigger: the marker type that picks an [`Event`]'s request, response and
+/// A Cognito trigger: the marker type that picks an [`Event`](super::Event)'s request, response and
 /// trigger-source types. One marker exists per trigger and per pre token generation
 /// version; see [`TriggerKind`] for the list.
 ///
