@@ -65,6 +65,7 @@ mod handler;
 mod kind;
 pub mod local;
 mod pool;
+pub mod rules;
 pub mod testing;
 mod triggers;
 mod wire;
