@@ -249,9 +249,10 @@ fn a_violation_reads_as_field_detail_rule_and_section() {
     );
     let violations = token_v2(PreTokenGenerationV2Response::new().add_id_token_claim("iss", "me"));
     assert!(
-        violations[0]
-            .to_string()
-            .ends_with("(rule reserved-claim: Cognito ignores this part; contract §12.5)"),
+        violations[0].to_string().ends_with(
+            "(rule reserved-claim: Cognito accepts the answer but may ignore this part; \
+                 contract §12.5)"
+        ),
         "{}",
         violations[0]
     );

@@ -485,7 +485,7 @@ impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let consequence = match self.rule.severity() {
             Severity::Refused => "Cognito refuses this answer",
-            Severity::Dropped => "Cognito ignores this part",
+            Severity::Dropped => "Cognito accepts the answer but may ignore this part",
         };
         write!(
             f,

@@ -11,11 +11,11 @@ impl sealed::Sealed for InboundFederation {}
 impl ResponseRules for InboundFederation {
     fn check_response(event: &Event<'_, Self>, _: &Settings, out: &mut Vec<Violation>) {
         for (name, value) in event.response.user_attributes_to_map.iter() {
-            let field = member("response.userAttributesToMap", name);
+            let field = || member("response.userAttributesToMap", name);
             check_max_length(
                 out,
                 Rule::FederationValueLength,
-                &field,
+                field,
                 value,
                 MAX_VALUE_CHARS,
             );

@@ -17,8 +17,7 @@ impl ResponseRules for UserMigration {
     fn check_response(event: &Event<'_, Self>, _: &Settings, out: &mut Vec<Violation>) {
         let response = &event.response;
         let attributes = &response.user_attributes;
-        let secrets = Self::secrets(&event.request);
-        let shown = |value: &str| shown_value(value, &secrets);
+        let shown = |value: &str| shown_value(value, &Self::secrets(&event.request));
 
         // §13 and §17.3: without attributes nobody is migrated ("not found"), so anything
         // else the answer sets is lost.
@@ -158,11 +157,11 @@ impl ResponseRules for UserMigration {
         }
 
         for (name, value) in attributes.iter() {
-            let field = member("response.userAttributes", name);
+            let field = || member("response.userAttributes", name);
             check_max_length(
                 out,
                 Rule::MigrationAttributeLength,
-                &field,
+                field,
                 value,
                 MAX_ATTRIBUTE_CHARS,
             );

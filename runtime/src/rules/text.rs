@@ -30,20 +30,25 @@ pub(super) fn check_length(
     }
 }
 
-/// Flags `text` when it is longer than `max` characters.
+/// Flags `text` when it is longer than `max` characters. The path is built only then: this
+/// runs on every value of an answer.
 pub(super) fn check_max_length(
     out: &mut Vec<Violation>,
     rule: Rule,
-    field: &str,
+    field: impl FnOnce() -> String,
     text: &str,
     max: usize,
 ) {
+    // A text of at most `max` bytes has at most `max` characters.
+    if text.len() <= max {
+        return;
+    }
     let count = char_count(text);
     if count > max {
         flag(
             out,
             rule,
-            field,
+            field(),
             format!("is {count} characters long; Cognito accepts at most {max}"),
         );
     }

@@ -131,19 +131,18 @@ fn check_v2(
         }
         .check(out, json_claims(access.claims_to_add_or_override.as_ref()));
 
-        let scopes = format!("{prefix}.scopesToAdd");
         for (index, scope) in access.scopes_to_add.iter().flatten().enumerate() {
-            let field = element(&scopes, index);
+            let field = || element(&format!("{prefix}.scopesToAdd"), index);
             if scope.chars().any(char::is_whitespace) {
                 flag(
                     out,
                     Rule::ScopeWhitespace,
-                    &field,
+                    field(),
                     "contains a space; a scope is a single word. Add each scope as its own \
                      entry",
                 );
             }
-            check_max_length(out, Rule::ScopeLength, &field, scope, MAX_SCOPE_CHARS);
+            check_max_length(out, Rule::ScopeLength, field, scope, MAX_SCOPE_CHARS);
         }
     }
 }
@@ -207,11 +206,11 @@ impl TokenChanges<'_> {
         added: impl IntoIterator<Item = (&'c str, Claim<'c>)>,
     ) {
         let token = self.token.name();
-        let added_prefix = format!("{}.claimsToAddOrOverride", self.prefix);
         for (name, value) in added {
-            let field = member(&added_prefix, name);
+            // Paths are built only for a violation: this runs on every claim of an answer.
+            let field = || member(&format!("{}.claimsToAddOrOverride", self.prefix), name);
             if let Some((rule, detail)) = self.added_claim(name, value) {
-                flag(out, rule, &field, detail);
+                flag(out, rule, field(), detail);
             }
             if self.token == Token::Id
                 && SIMPLE_ID_TOKEN_CLAIMS.contains(&name)
@@ -220,7 +219,7 @@ impl TokenChanges<'_> {
                 flag(
                     out,
                     Rule::ComplexIdTokenClaim,
-                    &field,
+                    field(),
                     format!(
                         "is a JSON object or array; Cognito allows only a simple value for \
                          `{name}` in the ID token"
@@ -231,7 +230,7 @@ impl TokenChanges<'_> {
                 flag(
                     out,
                     Rule::ClaimValueType,
-                    &field,
+                    field(),
                     format!(
                         "is {kind}; a claim value is a string, number, boolean, JSON object, \
                          or array of strings, numbers and booleans"
@@ -242,7 +241,7 @@ impl TokenChanges<'_> {
                 flag(
                     out,
                     Rule::ClaimAddedAndSuppressed,
-                    &field,
+                    field(),
                     format!(
                         "is also in claimsToSuppress of the {token}; suppression wins, so the \
                          value is not added. Drop one of the two"
@@ -251,10 +250,10 @@ impl TokenChanges<'_> {
             }
         }
 
-        let suppressed_prefix = format!("{}.claimsToSuppress", self.prefix);
         for (index, name) in self.suppressed.iter().enumerate() {
             if let Some((rule, detail)) = self.suppressed_claim(name) {
-                flag(out, rule, element(&suppressed_prefix, index), detail);
+                let field = element(&format!("{}.claimsToSuppress", self.prefix), index);
+                flag(out, rule, field, detail);
             }
         }
     }
@@ -283,7 +282,8 @@ impl TokenChanges<'_> {
             Some((
                 Rule::ReservedClaim,
                 format!(
-                    "adds or changes `{name}`, which Cognito reserves in the {token}; it keeps its own value"
+                    "adds or changes `{name}`, which Cognito reserves in the {token}; a \
+                     response may not add, change or suppress it"
                 ),
             ))
         } else if self.token == Token::Id && name.starts_with(DEV_PREFIX) {
@@ -331,7 +331,7 @@ impl TokenChanges<'_> {
         } else if name == AUD_CLAIM {
             Some((
                 Rule::AudClaim,
-                format!("suppresses `aud`, which Cognito keeps in the {token}"),
+                format!("suppresses `aud` from the {token}; a response may not suppress it"),
             ))
         } else if self.token == Token::Access && name == SCOPE_CLAIM {
             Some((
@@ -342,7 +342,10 @@ impl TokenChanges<'_> {
         } else if self.is_reserved(name) {
             Some((
                 Rule::ReservedClaim,
-                format!("suppresses `{name}`, which Cognito reserves in the {token}; it stays"),
+                format!(
+                    "suppresses `{name}`, which Cognito reserves in the {token}; a response \
+                     may not add, change or suppress it"
+                ),
             ))
         } else {
             None
