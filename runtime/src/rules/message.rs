@@ -2,10 +2,7 @@
 
 use std::ops::RangeInclusive;
 
-use super::{
-    EmailSendingAccount, ResponseRules, Rule, Settings, Violation, check_characters, check_length,
-    flag, sealed,
-};
+use super::{EmailSendingAccount, Rule, Settings, Violation, check_characters, check_length, flag};
 use crate::{CustomMessage, CustomMessageSource, Event};
 
 /// §14: `smsMessage` is 6 to 140 characters, the placeholders counted as written
@@ -16,55 +13,56 @@ const EMAIL_MESSAGE_CHARS: RangeInclusive<usize> = 6..=20_000;
 /// §14: `emailSubject` is 1 to 140 characters.
 const EMAIL_SUBJECT_CHARS: RangeInclusive<usize> = 1..=140;
 
-impl sealed::Sealed for CustomMessage {}
+/// The rules of a CustomMessage response (the trigger table's `rules` column).
+pub(crate) fn custom_message(
+    event: &Event<'_, CustomMessage>,
+    settings: &Settings,
+    out: &mut Vec<Violation>,
+) {
+    let request = &event.request;
+    let response = &event.response;
+    // §14: an invitation must carry the username placeholder as well as the code.
+    let username = match event.trigger_source {
+        CustomMessageSource::AdminCreateUser => request
+            .username_parameter
+            .as_deref()
+            .filter(|placeholder| !placeholder.is_empty()),
+        _ => None,
+    };
+    let placeholders = Placeholders {
+        code: &request.code_parameter,
+        username,
+    };
 
-impl ResponseRules for CustomMessage {
-    fn check_response(event: &Event<'_, Self>, settings: &Settings, out: &mut Vec<Violation>) {
-        let request = &event.request;
-        let response = &event.response;
-        // §14: an invitation must carry the username placeholder as well as the code.
-        let username = match event.trigger_source {
-            CustomMessageSource::AdminCreateUser => request
-                .username_parameter
-                .as_deref()
-                .filter(|placeholder| !placeholder.is_empty()),
-            _ => None,
-        };
-        let placeholders = Placeholders {
-            code: &request.code_parameter,
-            username,
-        };
-
-        if let Some(sms) = response.sms_message.as_deref() {
-            let field = "response.smsMessage";
-            check_length(out, Rule::SmsMessageLength, field, sms, SMS_MESSAGE_CHARS);
-            placeholders.check(out, Rule::SmsMessageCode, field, sms);
-        }
-        if let Some(body) = response.email_message.as_deref() {
-            let field = "response.emailMessage";
-            check_length(
-                out,
-                Rule::EmailMessageLength,
-                field,
-                body,
-                EMAIL_MESSAGE_CHARS,
-            );
-            placeholders.check(out, Rule::EmailMessageCode, field, body);
-            check_characters(out, Rule::EmailMessageCharacters, field, body);
-            check_sending_account(out, settings, field);
-        }
-        if let Some(subject) = response.email_subject.as_deref() {
-            let field = "response.emailSubject";
-            check_length(
-                out,
-                Rule::EmailSubjectLength,
-                field,
-                subject,
-                EMAIL_SUBJECT_CHARS,
-            );
-            check_characters(out, Rule::EmailSubjectCharacters, field, subject);
-            check_sending_account(out, settings, field);
-        }
+    if let Some(sms) = response.sms_message.as_deref() {
+        let field = "response.smsMessage";
+        check_length(out, Rule::SmsMessageLength, field, sms, SMS_MESSAGE_CHARS);
+        placeholders.check(out, Rule::SmsMessageCode, field, sms);
+    }
+    if let Some(body) = response.email_message.as_deref() {
+        let field = "response.emailMessage";
+        check_length(
+            out,
+            Rule::EmailMessageLength,
+            field,
+            body,
+            EMAIL_MESSAGE_CHARS,
+        );
+        placeholders.check(out, Rule::EmailMessageCode, field, body);
+        check_characters(out, Rule::EmailMessageCharacters, field, body);
+        check_sending_account(out, settings, field);
+    }
+    if let Some(subject) = response.email_subject.as_deref() {
+        let field = "response.emailSubject";
+        check_length(
+            out,
+            Rule::EmailSubjectLength,
+            field,
+            subject,
+            EMAIL_SUBJECT_CHARS,
+        );
+        check_characters(out, Rule::EmailSubjectCharacters, field, subject);
+        check_sending_account(out, settings, field);
     }
 }
 

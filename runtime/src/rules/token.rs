@@ -6,9 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{
-    ResponseRules, Rule, Settings, Violation, check_max_length, element, flag, member, sealed,
-};
+use super::{Rule, Settings, Violation, check_max_length, element, flag, member};
 use crate::{
     Event, PreTokenGenerationV1, PreTokenGenerationV2, PreTokenGenerationV2Response,
     PreTokenGenerationV3,
@@ -63,44 +61,47 @@ const SIMPLE_ID_TOKEN_CLAIMS: &[&str] = &[
 /// §12.5 (`ScopeType`): a scope is at most 256 characters.
 const MAX_SCOPE_CHARS: usize = 256;
 
-impl sealed::Sealed for PreTokenGenerationV1 {}
-
-impl ResponseRules for PreTokenGenerationV1 {
-    fn check_response(event: &Event<'_, Self>, _: &Settings, out: &mut Vec<Violation>) {
-        let Some(details) = &event.response.claims_override_details else {
-            return;
-        };
-        // §12.4: V1_0 changes the ID token only, and its claim values are strings.
-        TokenChanges {
-            token: Token::Id,
-            prefix: "response.claimsOverrideDetails",
-            suppressed: details.claims_to_suppress.as_deref().unwrap_or_default(),
-            client_id: event.caller_context.app_client_id(),
-        }
-        .check(
-            out,
-            details
-                .claims_to_add_or_override
-                .iter()
-                .map(|(name, value)| (name, Claim::Text(value))),
-        );
+/// The rules of a PreTokenGenerationV1 response (the trigger table's `rules` column).
+pub(crate) fn pre_token_generation_v1(
+    event: &Event<'_, PreTokenGenerationV1>,
+    _: &Settings,
+    out: &mut Vec<Violation>,
+) {
+    let Some(details) = &event.response.claims_override_details else {
+        return;
+    };
+    // §12.4: V1_0 changes the ID token only, and its claim values are strings.
+    TokenChanges {
+        token: Token::Id,
+        prefix: "response.claimsOverrideDetails",
+        suppressed: details.claims_to_suppress.as_deref().unwrap_or_default(),
+        client_id: event.caller_context.app_client_id(),
     }
+    .check(
+        out,
+        details
+            .claims_to_add_or_override
+            .iter()
+            .map(|(name, value)| (name, Claim::Text(value))),
+    );
 }
 
-impl sealed::Sealed for PreTokenGenerationV2 {}
-
-impl ResponseRules for PreTokenGenerationV2 {
-    fn check_response(event: &Event<'_, Self>, _: &Settings, out: &mut Vec<Violation>) {
-        check_v2(&event.response, event.caller_context.app_client_id(), out);
-    }
+/// The rules of a PreTokenGenerationV2 response (the trigger table's `rules` column).
+pub(crate) fn pre_token_generation_v2(
+    event: &Event<'_, PreTokenGenerationV2>,
+    _: &Settings,
+    out: &mut Vec<Violation>,
+) {
+    check_v2(&event.response, event.caller_context.app_client_id(), out);
 }
 
-impl sealed::Sealed for PreTokenGenerationV3 {}
-
-impl ResponseRules for PreTokenGenerationV3 {
-    fn check_response(event: &Event<'_, Self>, _: &Settings, out: &mut Vec<Violation>) {
-        check_v2(&event.response, event.caller_context.app_client_id(), out);
-    }
+/// The rules of a PreTokenGenerationV3 response (the trigger table's `rules` column).
+pub(crate) fn pre_token_generation_v3(
+    event: &Event<'_, PreTokenGenerationV3>,
+    _: &Settings,
+    out: &mut Vec<Violation>,
+) {
+    check_v2(&event.response, event.caller_context.app_client_id(), out);
 }
 
 /// §12.5: the V2_0/V3_0 response, the same for both versions.
