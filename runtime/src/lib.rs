@@ -58,7 +58,9 @@
 //! # Ok::<(), cognito_trigger::DecodeError>(())
 //! ```
 
-// The layers, bottom up; each module uses only those above it in this list.
+// The layers, bottom up; each uses only those below it (`tests/tidy.rs` checks there is no
+// cycle): wire -> error -> table -> event -> triggers -> claims -> kinds -> rules ->
+// handler -> invoke -> pool -> local, serve (the process front end) and testing.
 mod claims;
 mod error;
 mod event;
@@ -67,6 +69,7 @@ mod invoke;
 mod kinds;
 pub mod local;
 mod pool;
+pub mod rules;
 mod serve;
 mod table;
 pub mod testing;
