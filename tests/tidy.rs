@@ -296,3 +296,14 @@ fn trigger_facts_live_in_the_table() {
         offenders.join("\n")
     );
 }
+
+#[test]
+fn readme_lists_every_response_rule() {
+    let readme = std::fs::read_to_string(workspace().join("README.md")).expect("README.md");
+    let table =
+        std::fs::read_to_string(workspace().join("runtime/src/rules.md")).expect("rules.md");
+    assert!(
+        readme.contains(&table),
+        "README.md's table of response rules differs from runtime/src/rules.md: copy it over"
+    );
+}

@@ -71,6 +71,12 @@ pub enum DecodeError {
         /// The event's `version`.
         found: String,
     },
+    /// The event object itself is wrong, e.g. it gives `triggerSource` twice.
+    #[error("invalid event: {problem}")]
+    InvalidEvent {
+        /// What is wrong, e.g. ``duplicate field `triggerSource` ``.
+        problem: String,
+    },
     /// A field holds a value of the wrong shape.
     #[error("invalid `{path}`: {problem}")]
     InvalidField {
@@ -123,6 +129,12 @@ where
             }
             let path = error.path().to_string();
             let path = match (prefix.is_empty(), path.as_str()) {
+                // A problem of the event object itself, such as a key given twice.
+                (true, ".") => {
+                    return DecodeError::InvalidEvent {
+                        problem: plain_problem(inner),
+                    };
+                }
                 (true, p) => p.to_owned(),
                 (false, ".") => prefix.to_owned(),
                 (false, p) => format!("{prefix}.{p}"),

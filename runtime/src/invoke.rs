@@ -13,8 +13,102 @@ use tracing::Instrument as _;
 use crate::error::DecodeError;
 use crate::event::{Event, RawEvent, Trigger, TriggerSource};
 use crate::handler::{Context, Handler, TriggerError};
+use crate::rules::{self, Rule, Settings, Severity, Violation};
 use crate::table::{OnTimeout, TriggerKind};
 use crate::wire::Overlay;
+
+/// How the response rules ([`crate::rules`]) are applied to an answer before it leaves.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ResponseChecks<'a> {
+    /// The pool's settings the rules need.
+    pub(crate) settings: &'a Settings,
+    /// Whether a dropped part fails the invocation too, with every violation in the error
+    /// message (the test kit); otherwise it is logged and sent, and a refused answer fails
+    /// with a message that only gives the request ID (Lambda, the local mode).
+    pub(crate) strict: bool,
+    /// Rules not applied (a test's explicit opt-out).
+    pub(crate) allowed: &'a [Rule],
+}
+
+/// The pool settings every rule assumes when none are given.
+static DEFAULT_SETTINGS: Settings = Settings::new();
+
+impl ResponseChecks<'static> {
+    /// On Lambda and in the local mode: refused answers fail, dropped parts are logged.
+    pub(crate) const LAMBDA: Self = Self {
+        settings: &DEFAULT_SETTINGS,
+        strict: false,
+        allowed: &[],
+    };
+}
+
+impl ResponseChecks<'_> {
+    /// Logs what the rules found and fails the invocation when the answer must not be sent.
+    fn judge<S, H: Handler<S>>(
+        &self,
+        mut violations: Vec<Violation>,
+        context: &Context,
+        secrets: &[&str],
+    ) -> Result<(), InvocationError> {
+        violations.retain(|violation| !self.allowed.contains(&violation.rule));
+        let mut refused = false;
+        for violation in &violations {
+            let refusal = violation.severity() == Severity::Refused;
+            refused |= refusal || self.strict;
+            let (field, rule, section) = (
+                violation.field.as_str(),
+                violation.rule.id(),
+                violation.rule.section(),
+            );
+            let detail = scrub(&violation.detail, secrets);
+            if refusal {
+                tracing::error!(
+                    handler = H::NAME,
+                    field,
+                    rule,
+                    section,
+                    "Cognito would refuse this answer: {detail}"
+                );
+            } else {
+                tracing::warn!(
+                    handler = H::NAME,
+                    field,
+                    rule,
+                    section,
+                    "Cognito ignores part of this answer: {detail}"
+                );
+            }
+        }
+        if !refused {
+            return Ok(());
+        }
+        let message = if self.strict {
+            let listed: Vec<String> = violations
+                .iter()
+                .map(|v| scrub(&v.to_string(), secrets))
+                .collect();
+            format!(
+                "the handler's answer breaks Cognito's rules: {}",
+                listed.join("; ")
+            )
+        } else {
+            invalid_response_message(context.request_id())
+        };
+        Err(InvocationError::new(INVALID_RESPONSE, message))
+    }
+}
+
+/// The Lambda `errorType` of an answer the response rules refused.
+pub(crate) const INVALID_RESPONSE: &str = "InvalidResponse";
+
+/// What the end user reads when the answer was refused: the details are in the log.
+fn invalid_response_message(request_id: &str) -> String {
+    if request_id.is_empty() {
+        "The sign-in service could not use this function's answer".to_owned()
+    } else {
+        format!("The sign-in service could not use this function's answer (reference {request_id})")
+    }
+}
 
 /// Why an invocation produced a Lambda error instead of an event.
 ///
@@ -124,6 +218,17 @@ pub async fn invoke<S, H: Handler<S>>(
     context: &Context,
     state: &S,
 ) -> Result<Vec<u8>, InvocationError> {
+    invoke_checked(handler, input, context, state, &ResponseChecks::LAMBDA).await
+}
+
+/// [`invoke`], with the response rules applied as `checks` says.
+pub(crate) async fn invoke_checked<S, H: Handler<S>>(
+    handler: &H,
+    input: &[u8],
+    context: &Context,
+    state: &S,
+    checks: &ResponseChecks<'_>,
+) -> Result<Vec<u8>, InvocationError> {
     let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
     let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
     let span = invocation_span(&raw, kind, context);
@@ -138,7 +243,7 @@ pub async fn invoke<S, H: Handler<S>>(
         return Ok(input.to_vec());
     }
     drop(_entered);
-    invoke_routed(handler, raw, input, context, state)
+    invoke_routed(handler, raw, input, context, state, checks)
         .instrument(span)
         .await
 }
@@ -167,9 +272,10 @@ pub(crate) async fn invoke_routed<S, H: Handler<S>>(
     input: &[u8],
     context: &Context,
     state: &S,
+    checks: &ResponseChecks<'_>,
 ) -> Result<Vec<u8>, InvocationError> {
     let response_span = raw.response.map(|response| span_in(input, response.get()));
-    let event = Event::<H::Trigger>::from_raw(raw).map_err(|e| invalid_event(&e, context))?;
+    let mut event = Event::<H::Trigger>::from_raw(raw).map_err(|e| invalid_event(&e, context))?;
     if !H::CLAIMS.covers(&event.trigger_source) {
         tracing::warn!(
             handler = H::NAME,
@@ -202,6 +308,15 @@ pub(crate) async fn invoke_routed<S, H: Handler<S>>(
 
     let mut response = event.response.clone();
     if let Some(decided) = decided {
+        // The rules judge what the handler decided (with the framework's defaults), not
+        // what Cognito pre-filled: an emulator pre-fills `""` where Cognito sends `null`.
+        let mut answer = <H::Trigger as Trigger>::Response::default();
+        answer.overlay(decided.clone());
+        <H::Trigger as Trigger>::settle(&mut answer);
+        let prefilled = std::mem::replace(&mut event.response, answer);
+        let violations = rules::check(&event, checks.settings);
+        event.response = prefilled;
+        checks.judge::<S, H>(violations, context, &secrets)?;
         response.overlay(decided);
     }
     <H::Trigger as Trigger>::settle(&mut response);

@@ -40,6 +40,7 @@ macro_rules! trigger_types {
             event: $event:ident,
             settle: $settle:path,
             secrets: $secrets:path,
+            rules: $rules:path,
         }
     )*) => {
         $(

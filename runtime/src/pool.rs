@@ -11,7 +11,10 @@ use tracing::Instrument as _;
 use crate::claims::Claims;
 use crate::event::{RawEvent, Trigger, TriggerSource};
 use crate::handler::{Context, Handler};
-use crate::invoke::{InvocationError, invalid_event, invocation_span, invoke_routed};
+use crate::invoke::{
+    InvocationError, ResponseChecks, invalid_event, invocation_span, invoke_routed,
+};
+use crate::rules::Settings;
 use crate::table::{MAX_SOURCES_PER_TRIGGER, TriggerKind};
 
 /// What a pool does with an event it has no handler for: a trigger (or source) no
@@ -90,6 +93,7 @@ pub struct Pool<S = ()> {
     routes: [Route; TriggerKind::ALL.len()],
     conflicts: Vec<Conflict>,
     unhandled: Unhandled,
+    settings: Settings,
     samples: &'static [(&'static str, &'static [u8])],
 }
 
@@ -126,6 +130,7 @@ impl<S: Send + Sync + 'static> Pool<S> {
             routes: [Route::default(); TriggerKind::ALL.len()],
             conflicts: Vec::new(),
             unhandled: Unhandled::default(),
+            settings: Settings::new(),
             samples: &[],
         }
     }
@@ -183,6 +188,22 @@ impl<S: Send + Sync + 'static> Pool<S> {
     #[must_use]
     pub fn unhandled(mut self, policy: Unhandled) -> Self {
         self.unhandled = policy;
+        self
+    }
+
+    /// The user pool's settings that the response rules need and the events do not carry
+    /// (see [`rules`](crate::rules)); unknown by default, which turns their rules off.
+    ///
+    /// ```
+    /// use cognito_trigger::Pool;
+    /// use cognito_trigger::rules::{EmailSendingAccount, Settings};
+    ///
+    /// let pool = Pool::new().settings(Settings::new().email_sending_account(EmailSendingAccount::Developer));
+    /// assert!(pool.check().is_ok());
+    /// ```
+    #[must_use]
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
         self
     }
 
@@ -268,8 +289,12 @@ impl<S: Send + Sync + 'static> Pool<S> {
         match handler {
             Some(index) => {
                 let handler = &self.handlers[usize::from(index)];
+                let checks = ResponseChecks {
+                    settings: &self.settings,
+                    ..ResponseChecks::LAMBDA
+                };
                 handler
-                    .call(raw, input, context, &self.state)
+                    .call(raw, input, context, &self.state, &checks)
                     .instrument(span)
                     .await
             }
@@ -411,6 +436,7 @@ trait ErasedHandler<S>: Send + Sync {
         input: &'a [u8],
         context: &'a Context,
         state: &'a S,
+        checks: &'a ResponseChecks<'a>,
     ) -> BoxedAnswer<'a>;
 }
 
@@ -427,7 +453,8 @@ impl<S: Sync, H: Handler<S>> ErasedHandler<S> for Erased<H> {
         input: &'a [u8],
         context: &'a Context,
         state: &'a S,
+        checks: &'a ResponseChecks<'a>,
     ) -> BoxedAnswer<'a> {
-        Box::pin(invoke_routed(&self.0, raw, input, context, state))
+        Box::pin(invoke_routed(&self.0, raw, input, context, state, checks))
     }
 }

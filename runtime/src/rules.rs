@@ -71,10 +71,9 @@
 
 use std::fmt;
 
-use crate::{
-    AnyEvent, CreateAuthChallenge, CustomEmailSender, CustomSmsSender, Event, PostAuthentication,
-    PostConfirmation, PreAuthentication, Trigger, VerifyAuthChallengeResponse,
-};
+use crate::event::{Event, Trigger};
+use crate::kinds::*;
+use crate::table::for_each_trigger;
 
 mod challenge;
 mod federation;
@@ -566,6 +565,7 @@ impl Settings {
 }
 
 mod sealed {
+    /// Implemented by the trigger markers only.
     pub trait Sealed {}
 }
 
@@ -622,64 +622,70 @@ pub fn check<T: ResponseRules>(event: &Event<'_, T>, settings: &Settings) -> Vec
     out
 }
 
-/// [`check`] for an event of any trigger; an unrecognized event has no rules.
-///
-/// ```
-/// use cognito_trigger::rules::{self, Rule, Settings};
-///
-/// let bytes = br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
-///   "request":{"userAttributes":{"email":"ada@example.com"}},
-///   "response":{"autoConfirmUser":true,"autoVerifyEmail":false,"autoVerifyPhone":true}}"#;
-/// let event = cognito_trigger::decode(bytes)?;
-/// let violations = rules::check_any(&event, &Settings::new());
-/// assert_eq!(violations[0].rule, Rule::AutoVerifyWithoutAttribute);
-/// assert_eq!(violations[0].field, "response.autoVerifyPhone");
-/// # Ok::<(), cognito_trigger::DecodeError>(())
-/// ```
-#[must_use]
-pub fn check_any(event: &AnyEvent<'_>, settings: &Settings) -> Vec<Violation> {
-    match event {
-        AnyEvent::PreSignUp(event) => check(event, settings),
-        AnyEvent::PostConfirmation(event) => check(event, settings),
-        AnyEvent::PreAuthentication(event) => check(event, settings),
-        AnyEvent::PostAuthentication(event) => check(event, settings),
-        AnyEvent::DefineAuthChallenge(event) => check(event, settings),
-        AnyEvent::CreateAuthChallenge(event) => check(event, settings),
-        AnyEvent::VerifyAuthChallengeResponse(event) => check(event, settings),
-        AnyEvent::PreTokenGenerationV1(event) => check(event, settings),
-        AnyEvent::PreTokenGenerationV2(event) => check(event, settings),
-        AnyEvent::PreTokenGenerationV3(event) => check(event, settings),
-        AnyEvent::UserMigration(event) => check(event, settings),
-        AnyEvent::CustomMessage(event) => check(event, settings),
-        AnyEvent::CustomEmailSender(event) => check(event, settings),
-        AnyEvent::CustomSmsSender(event) => check(event, settings),
-        AnyEvent::InboundFederation(event) => check(event, settings),
-        AnyEvent::Unrecognized(_) => Vec::new(),
-    }
-}
+/// The rules of triggers whose response Cognito does not read (§8, §9, §10, §15) or that
+/// the contract puts no constraint on (§11.3, §11.4).
+fn no_rules<T: Trigger>(_: &Event<'_, T>, _: &Settings, _: &mut Vec<Violation>) {}
 
-/// Triggers whose response Cognito does not read (§8, §9, §10, §15) or that the contract
-/// puts no constraint on (§11.3, §11.4): no rules.
-macro_rules! no_rules {
-    ($($marker:ty),* $(,)?) => {
+/// Implements [`ResponseRules`] for every trigger, and [`check_any`], from the trigger
+/// table's `rules` column.
+macro_rules! response_rules {
+    ($(
+        $(#[$meta:meta])*
+        $marker:ident {
+            name: $name:literal,
+            source_prefix: $prefix:literal,
+            event_versions: $versions:expr,
+            config_key: $config_key:literal,
+            lambda_version: $lambda_version:expr,
+            kms_key: $kms_key:literal,
+            cognito_waits: $waits:literal,
+            on_timeout: $on_timeout:ident,
+            aliases: [$($alias:ident),*],
+            source: $source:ty,
+            never_sent: [$($never_sent:ident),*],
+            request: $request:ident,
+            response: $response:ty,
+            event: $event:ident,
+            settle: $settle:path,
+            secrets: $secrets:path,
+            rules: $rules:path,
+        }
+    )*) => {
         $(
             impl sealed::Sealed for $marker {}
+
             impl ResponseRules for $marker {
-                fn check_response(_: &Event<'_, Self>, _: &Settings, _: &mut Vec<Violation>) {}
+                fn check_response(event: &Event<'_, Self>, settings: &Settings, out: &mut Vec<Violation>) {
+                    $rules(event, settings, out);
+                }
             }
         )*
+
+        /// [`check`] for an event of any trigger; an unrecognized event has no rules.
+        ///
+        /// ```
+        /// use cognito_trigger::rules::{self, Rule, Settings};
+        ///
+        /// let bytes = br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
+        ///   "request":{"userAttributes":{"email":"ada@example.com"}},
+        ///   "response":{"autoConfirmUser":true,"autoVerifyEmail":false,"autoVerifyPhone":true}}"#;
+        /// let event = cognito_trigger::decode(bytes)?;
+        /// let violations = rules::check_any(&event, &Settings::new());
+        /// assert_eq!(violations[0].rule, Rule::AutoVerifyWithoutAttribute);
+        /// assert_eq!(violations[0].field, "response.autoVerifyPhone");
+        /// # Ok::<(), cognito_trigger::DecodeError>(())
+        /// ```
+        #[must_use]
+        pub fn check_any(event: &AnyEvent<'_>, settings: &Settings) -> Vec<Violation> {
+            match event {
+                $( AnyEvent::$marker(event) => check(event, settings), )*
+                _ => Vec::new(),
+            }
+        }
     };
 }
 
-no_rules!(
-    PostConfirmation,
-    PreAuthentication,
-    PostAuthentication,
-    CreateAuthChallenge,
-    VerifyAuthChallengeResponse,
-    CustomEmailSender,
-    CustomSmsSender,
-);
+for_each_trigger!(response_rules);
 
 // ---------------------------------------------------------------------------------------
 // Shared by the trigger families.

@@ -33,6 +33,8 @@
 //!   (contract §17.3); `keep_cognito_defaults` where Cognito's pre-filled response is safe.
 //! - `secrets`: the request fields the framework must keep out of logs; `no_secrets` where
 //!   there are none.
+//! - `rules`: the contract's rules on its response (`rules/`), checked before an answer
+//!   leaves; `no_rules` where the contract puts none (or Cognito ignores the response).
 
 /// Expands `$callback! { rows }` with every row of the trigger table (see the module docs
 /// for the columns). Each layer defines a callback that matches the row grammar and reads
@@ -59,6 +61,7 @@ macro_rules! for_each_trigger {
                 event: PreSignUpEvent,
                 settle: keep_cognito_defaults,
                 secrets: no_secrets,
+                rules: sign_up::pre_sign_up,
             }
             /// Post confirmation: runs after a user confirms sign-up or a password reset.
             /// Observe-only; an error reaches the caller but does not undo the confirmation.
@@ -79,6 +82,7 @@ macro_rules! for_each_trigger {
                 event: PostConfirmationEvent,
                 settle: keep_cognito_defaults,
                 secrets: no_secrets,
+                rules: no_rules,
             }
             /// Pre authentication: runs before a sign-in; an error denies it.
             PreAuthentication {
@@ -98,6 +102,7 @@ macro_rules! for_each_trigger {
                 event: PreAuthenticationEvent,
                 settle: keep_cognito_defaults,
                 secrets: no_secrets,
+                rules: no_rules,
             }
             /// Post authentication: runs after a successful sign-in; an error fails it.
             PostAuthentication {
@@ -117,6 +122,7 @@ macro_rules! for_each_trigger {
                 event: PostAuthenticationEvent,
                 settle: keep_cognito_defaults,
                 secrets: no_secrets,
+                rules: no_rules,
             }
             /// Define auth challenge: decides the next step of a custom authentication flow.
             DefineAuthChallenge {
@@ -136,6 +142,7 @@ macro_rules! for_each_trigger {
                 event: DefineAuthChallengeEvent,
                 settle: DefineAuthChallengeResponse::settle,
                 secrets: no_secrets,
+                rules: challenge::define_auth_challenge,
             }
             /// Create auth challenge: builds a custom challenge for the client to answer.
             CreateAuthChallenge {
@@ -155,6 +162,7 @@ macro_rules! for_each_trigger {
                 event: CreateAuthChallengeEvent,
                 settle: keep_cognito_defaults,
                 secrets: no_secrets,
+                rules: no_rules,
             }
             /// Verify auth challenge response: checks the client's answer to a custom challenge.
             VerifyAuthChallengeResponse {
@@ -174,6 +182,7 @@ macro_rules! for_each_trigger {
                 event: VerifyAuthChallengeResponseEvent,
                 settle: VerifyAuthChallengeResponseResponse::settle,
                 secrets: no_secrets,
+                rules: no_rules,
             }
             /// Pre token generation, `V1_0` (event version `"1"`): ID token claims and groups.
             /// Cognito's default version; the cognito-local emulator sends `"0"` with this shape.
@@ -194,6 +203,7 @@ macro_rules! for_each_trigger {
                 event: PreTokenGenerationV1Event,
                 settle: keep_cognito_defaults,
                 secrets: no_secrets,
+                rules: token::pre_token_generation_v1,
             }
             /// Pre token generation, `V2_0` (event version `"2"`): ID and access token claims,
             /// scopes and groups for user sign-in.
@@ -214,6 +224,7 @@ macro_rules! for_each_trigger {
                 event: PreTokenGenerationV2Event,
                 settle: keep_cognito_defaults,
                 secrets: no_secrets,
+                rules: token::pre_token_generation_v2,
             }
             /// Pre token generation, `V3_0` (event version `"3"`): as V2_0, and also invoked for
             /// machine-to-machine client-credentials grants (`TokenGeneration_ClientCredentials`).
@@ -234,6 +245,7 @@ macro_rules! for_each_trigger {
                 event: PreTokenGenerationV3Event,
                 settle: keep_cognito_defaults,
                 secrets: no_secrets,
+                rules: token::pre_token_generation_v3,
             }
             /// User migration: creates a user from a legacy store when an unknown username signs
             /// in or asks for a password reset.
@@ -254,6 +266,7 @@ macro_rules! for_each_trigger {
                 event: UserMigrationEvent,
                 settle: keep_cognito_defaults,
                 secrets: UserMigrationRequest::secrets,
+                rules: migration::user_migration,
             }
             /// Custom message: rewrites the email or SMS text of codes and invitations.
             CustomMessage {
@@ -273,6 +286,7 @@ macro_rules! for_each_trigger {
                 event: CustomMessageEvent,
                 settle: keep_cognito_defaults,
                 secrets: no_secrets,
+                rules: message::custom_message,
             }
             /// Custom email sender: delivers every email Cognito would send, with the code
             /// encrypted. Invoked asynchronously; the response is ignored.
@@ -293,6 +307,7 @@ macro_rules! for_each_trigger {
                 event: CustomEmailSenderEvent,
                 settle: keep_cognito_defaults,
                 secrets: CustomSenderRequest::secrets,
+                rules: no_rules,
             }
             /// Custom SMS sender: delivers every SMS Cognito would send, with the code encrypted.
             /// Invoked asynchronously; the response is ignored.
@@ -313,6 +328,7 @@ macro_rules! for_each_trigger {
                 event: CustomSmsSenderEvent,
                 settle: keep_cognito_defaults,
                 secrets: CustomSenderRequest::secrets,
+                rules: no_rules,
             }
             /// Inbound federation: sees the raw identity-provider data on every federated
             /// sign-in and can replace the attributes Cognito maps.
@@ -333,6 +349,7 @@ macro_rules! for_each_trigger {
                 event: InboundFederationEvent,
                 settle: InboundFederationResponse::settle,
                 secrets: no_secrets,
+                rules: federation::inbound_federation,
             }
         }
     };
@@ -431,6 +448,7 @@ macro_rules! trigger_kinds {
             event: $event:ident,
             settle: $settle:path,
             secrets: $secrets:path,
+            rules: $rules:path,
         }
     )*) => {
         /// Which trigger an event belongs to: one kind per Cognito trigger, and one per

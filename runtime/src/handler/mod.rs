@@ -5,6 +5,7 @@ use std::future::Future;
 
 use crate::claims::Claims;
 use crate::event::{Event, Trigger};
+use crate::rules::ResponseRules;
 use crate::table::OnTimeout;
 
 mod context;
@@ -26,7 +27,7 @@ pub use params::{ContextParam, EventParam, StateParam};
 )]
 pub trait HandlerInfo: Send + Sync + 'static {
     /// The trigger it serves.
-    type Trigger: Trigger;
+    type Trigger: Trigger + ResponseRules;
     /// The handler's name, for logs and conflict messages.
     const NAME: &'static str;
     /// The events it takes: every source of its trigger, unless it was narrowed with

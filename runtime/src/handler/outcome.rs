@@ -86,6 +86,7 @@ macro_rules! response_outcomes {
             event: $event:ident,
             settle: $settle:path,
             secrets: $secrets:path,
+            rules: $rules:path,
         }
     )*) => {
         $(

@@ -17,7 +17,8 @@ pub(crate) fn user_migration(
 ) {
     let response = &event.response;
     let attributes = &response.user_attributes;
-    let shown = |value: &str| shown_value(value, &Self::secrets(&event.request));
+    let shown =
+        |value: &str| shown_value(value, &<UserMigration as Trigger>::secrets(&event.request));
 
     // §13 and §17.3: without attributes nobody is migrated ("not found"), so anything
     // else the answer sets is lost.

@@ -47,6 +47,11 @@ macro_rules! wire_struct {
                         {
                             match &*key {
                                 $( $wire => {
+                                    // A key given twice is not Cognito's: refuse it rather
+                                    // than let the last one silently win.
+                                    if out.unknown_fields.was_present(const { $name::field_index($wire) }) {
+                                        return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
+                                    }
                                     // Decoding through `Option` tells `null` apart from a
                                     // value that merely looks unset ("", [], false).
                                     let value = wire_struct!(@value map $ty $(as $via)?);
@@ -127,6 +132,9 @@ macro_rules! wire_struct {
                         {
                             match &*key {
                                 $( $wire => {
+                                    if out.unknown_fields.was_present(const { $name::field_index($wire) }) {
+                                        return ::std::result::Result::Err(<A::Error as ::serde::de::Error>::duplicate_field($wire));
+                                    }
                                     out.$field = map.next_value::<$ty>()?;
                                     // Every response field maps `null` to an unset value
                                     // (`None`, or a map marked as `null`), so an unset value

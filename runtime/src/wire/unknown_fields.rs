@@ -135,6 +135,13 @@ impl<'a> UnknownFields<'a> {
         }
     }
 
+    /// Whether known field `index` was already read from the input.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn was_present(&self, index: u32) -> bool {
+        self.present & (1 << index) != 0
+    }
+
     /// How known field `index` is to be written, given whether its value is unset.
     #[doc(hidden)]
     #[must_use]
