@@ -118,3 +118,9 @@ pub fn all_fixtures() -> Vec<Fixture> {
     all.extend(sample_events());
     all
 }
+
+/// The runtime crate's README, its registry page, compiled as doc tests (the way
+/// `runtime/src/lib.rs` compiles the root README) so its example cannot rot.
+#[doc = include_str!("../runtime/README.md")]
+#[cfg(doctest)]
+pub struct RuntimeReadmeDoctests;
