@@ -17,6 +17,8 @@
 //! - `cargo xtask load`: 10,000 invocations of the example pool through `cargo lambda
 //!   watch`, with concurrency; fails on any lost or failed invocation
 //!   (latencies in `target/bench/load.json`).
+//! - `cargo xtask package`: packages the two published crates as `cargo publish` would,
+//!   builds them from the packaged sources, and lists what each package holds.
 //!
 //! Kept free of dependencies so it builds in seconds.
 
@@ -29,6 +31,7 @@ use std::process::{Command, ExitCode};
 mod bench;
 mod e2e;
 mod load;
+mod package;
 mod watch;
 
 /// The cfn-lint release the LambdaConfig test validates with (pinned: its schema decides).
@@ -61,6 +64,10 @@ const LOAD_TEST: Step = Step::Task {
 const END_TO_END: Step = Step::Task {
     what: "end to end: cognito-local -> cargo lambda -> pool",
     run: e2e::run,
+};
+const PACKAGE: Step = Step::Task {
+    what: "package: the published crates, built from their packaged sources",
+    run: package::run,
 };
 
 const CI: &[Step] = &[
@@ -96,6 +103,7 @@ const CI: &[Step] = &[
         args: &["test", "--workspace", "--locked"],
         env: &[],
     },
+    PACKAGE,
     CARGO_LAMBDA,
     LOAD_TEST,
     END_TO_END,
@@ -109,6 +117,8 @@ const TOOLS: &[Step] = &[Step::Task {
 const LOAD: &[Step] = &[CARGO_LAMBDA, LOAD_TEST];
 
 const E2E: &[Step] = &[END_TO_END];
+
+const PACKAGING: &[Step] = &[PACKAGE];
 
 const BENCH: &[Step] = &[
     CARGO_LAMBDA,
@@ -141,8 +151,9 @@ fn main() -> ExitCode {
         Some("load") => run(&root, LOAD),
         Some("bench") => run(&root, BENCH),
         Some("e2e") => run(&root, E2E),
+        Some("package") => run(&root, PACKAGING),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e>");
+            eprintln!("usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|package>");
             ExitCode::from(2)
         }
     }
