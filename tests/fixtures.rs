@@ -1,5 +1,6 @@
 //! Every fixture event decodes into the right trigger and version, and encodes back to the
-//! same JSON except for the normalisations listed in [`Normalisation`].
+//! same JSON except for the normalisations listed in [`Normalisation`]: the repository's
+//! events, and the peer corpus (`peer_corpus_*`, see `support.rs`).
 
 // Test code: a panic with the value is the clearest failure.
 #![allow(clippy::unwrap_used)]
@@ -7,7 +8,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use cognito_trigger::{DecodeError, Event, Trigger, TriggerKind, decode};
-use cognito_trigger_tests::{Fixture, all_fixtures, cognito_local_events, sample_events};
+use cognito_trigger_tests::{
+    Fixture, cognito_local_events, peer_corpus, repo_events, sample_events,
+};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------
@@ -359,12 +362,13 @@ fn decode_as(kind: TriggerKind, bytes: &[u8]) -> Result<Value, DecodeError> {
 
 // ---------------------------------------------------------------------------------------
 
-#[test]
-fn every_fixture_decodes_into_its_trigger_and_version() {
-    let mut decoded = 0;
-    for fixture in all_fixtures() {
+/// Checks each fixture decodes into its trigger and version (or is refused, for the
+/// malformed ones); returns how many decoded and how many were refused.
+fn check_decodes_into_trigger_and_version(fixtures: &[Fixture]) -> (usize, usize) {
+    let (mut decoded, mut refused) = (0, 0);
+    for fixture in fixtures {
         let result = decode(&fixture.bytes);
-        match expected(&fixture) {
+        match expected(fixture) {
             Expected::Kind(kind) => {
                 let event = result.unwrap_or_else(|e| panic!("{}: {e}", fixture.name));
                 assert_eq!(event.kind(), Some(kind), "{}", fixture.name);
@@ -389,16 +393,31 @@ fn every_fixture_decodes_into_its_trigger_and_version() {
                     "{}: message {error}",
                     fixture.name
                 );
+                refused += 1;
             }
         }
     }
-    assert!(decoded >= 67 + 51, "only {decoded} fixtures decoded");
+    (decoded, refused)
 }
 
 #[test]
-fn typed_entry_points_accept_their_trigger_and_refuse_others() {
-    for fixture in all_fixtures() {
-        let Expected::Kind(expected_kind) = expected(&fixture) else {
+fn every_fixture_decodes_into_its_trigger_and_version() {
+    let (decoded, refused) = check_decodes_into_trigger_and_version(&repo_events());
+    assert!(decoded >= 67 + 51, "only {decoded} fixtures decoded");
+    assert_eq!(refused, 0, "the repository's events are all well formed");
+}
+
+#[test]
+fn peer_corpus_every_fixture_decodes_into_its_trigger_and_version() {
+    let Some(peers) = peer_corpus() else { return };
+    let (decoded, refused) = check_decodes_into_trigger_and_version(&peers);
+    assert_eq!(decoded + refused, peers.len());
+    assert_eq!(refused, SPECIAL_CASES.len(), "every special case was seen");
+}
+
+fn check_typed_entry_points(fixtures: &[Fixture]) {
+    for fixture in fixtures {
+        let Expected::Kind(expected_kind) = expected(fixture) else {
             continue;
         };
         let through_any = serde_json::to_value(decode(&fixture.bytes).expect("decodes")).unwrap();
@@ -430,14 +449,25 @@ fn typed_entry_points_accept_their_trigger_and_refuse_others() {
 }
 
 #[test]
-fn re_encoding_gives_back_the_input_up_to_listed_normalisations() {
+fn typed_entry_points_accept_their_trigger_and_refuse_others() {
+    check_typed_entry_points(&repo_events());
+}
+
+#[test]
+fn peer_corpus_typed_entry_points_accept_their_trigger_and_refuse_others() {
+    let Some(peers) = peer_corpus() else { return };
+    check_typed_entry_points(&peers);
+}
+
+/// Round-trips every well-formed fixture, printing which normalisations were needed.
+fn report_normalisations(fixtures: &[Fixture]) {
     let mut by_normalisation: BTreeMap<Normalisation, Vec<String>> = BTreeMap::new();
     let mut exact = 0;
-    for fixture in all_fixtures() {
-        if expected(&fixture) == Expected::Malformed {
+    for fixture in fixtures {
+        if expected(fixture) == Expected::Malformed {
             continue;
         }
-        let used = round_trip(&fixture);
+        let used = round_trip(fixture);
         if used.is_empty() {
             exact += 1;
         }
@@ -456,11 +486,22 @@ fn re_encoding_gives_back_the_input_up_to_listed_normalisations() {
             normalisation.reason()
         );
     }
+}
+
+#[test]
+fn re_encoding_gives_back_the_input_up_to_listed_normalisations() {
+    report_normalisations(&repo_events());
     // The bundled samples are written the way Cognito sends events: they must come back
     // exactly, or the model is losing something real.
     for sample in sample_events() {
         assert_eq!(round_trip(&sample), BTreeSet::new(), "{}", sample.name);
     }
+}
+
+#[test]
+fn peer_corpus_re_encoding_gives_back_the_input_up_to_listed_normalisations() {
+    let Some(peers) = peer_corpus() else { return };
+    report_normalisations(&peers);
 }
 
 #[test]
@@ -494,17 +535,18 @@ fn cognito_local_events_all_decode() {
     assert_eq!(
         events.len(),
         67,
-        "the README of cognito-local fixtures says 67 events"
+        "tests/events/README.md says cognito-local.jsonl holds 67 events"
     );
     for event in events {
         assert!(decode(&event.bytes).is_ok(), "{}", event.name);
     }
 }
 
-#[test]
-fn debug_output_never_shows_secrets() {
+/// Checks `Debug` of every decodable fixture hides its password and code; returns how many
+/// secrets were checked.
+fn check_debug_hides_secrets(fixtures: &[Fixture]) -> usize {
     let mut checked = 0;
-    for fixture in all_fixtures() {
+    for fixture in fixtures {
         let Ok(event) = decode(&fixture.bytes) else {
             continue;
         };
@@ -527,7 +569,20 @@ fn debug_output_never_shows_secrets() {
         }
         assert!(debug.contains("[redacted]"), "{}", fixture.name);
     }
+    checked
+}
+
+#[test]
+fn debug_output_never_shows_secrets() {
+    let checked = check_debug_hides_secrets(&repo_events());
     assert!(checked >= 10, "only {checked} secrets checked");
+}
+
+#[test]
+fn peer_corpus_debug_output_never_shows_secrets() {
+    let Some(peers) = peer_corpus() else { return };
+    let checked = check_debug_hides_secrets(&peers);
+    assert!(checked >= 1, "no secret in the peer corpus was checked");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! A bounded fuzzing harness on the stable toolchain: arbitrary bytes, and byte-level
-//! mutations of every real fixture, through the example pool (decoding, routing, the
+//! mutations of every real event (the repository's, and the peer corpus's in
+//! `peer_corpus_*`, see `support.rs`), through the example pool (decoding, routing, the
 //! generated handlers, the answer). Nothing may panic or hang, and everything refused is
 //! refused with a clean, plain-words error.
 //!
@@ -14,7 +15,7 @@ use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 
 use cognito_trigger::{Context, InvocationError, Pool};
-use cognito_trigger_tests::all_fixtures;
+use cognito_trigger_tests::{peer_corpus, repo_events};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
@@ -26,8 +27,6 @@ static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
         .build()
         .unwrap()
 });
-static FIXTURES: LazyLock<Vec<Vec<u8>>> =
-    LazyLock::new(|| all_fixtures().into_iter().map(|f| f.bytes).collect());
 
 fn cases() -> u32 {
     std::env::var("COGNITO_FUZZ_CASES")
@@ -201,19 +200,32 @@ fn arbitrary_bytes_never_panic_and_are_refused_plainly() {
     report("arbitrary bytes");
 }
 
-#[test]
-fn mutated_real_events_never_panic_and_answer_or_refuse_cleanly() {
+/// Mutates events of `fixtures` and checks what the pool makes of them.
+fn mutated(property: &'static str, fixtures: &[Vec<u8>]) {
     let config = ProptestConfig {
         cases: cases(),
         failure_persistence: None,
         ..ProptestConfig::default()
     };
     proptest!(config, |(fixture in any::<prop::sample::Index>(), mutations in prop::collection::vec(mutation(), 1..8))| {
-        let mut input = FIXTURES[fixture.index(FIXTURES.len())].clone();
+        let mut input = fixtures[fixture.index(fixtures.len())].clone();
         for mutation in &mutations {
             apply(&mut input, mutation);
         }
-        check("mutated events", &input)?;
+        check(property, &input)?;
     });
-    report("mutated events");
+    report(property);
+}
+
+#[test]
+fn mutated_real_events_never_panic_and_answer_or_refuse_cleanly() {
+    let events: Vec<Vec<u8>> = repo_events().into_iter().map(|f| f.bytes).collect();
+    mutated("mutated events", &events);
+}
+
+#[test]
+fn peer_corpus_mutated_events_never_panic_and_answer_or_refuse_cleanly() {
+    let Some(peers) = peer_corpus() else { return };
+    let events: Vec<Vec<u8>> = peers.into_iter().map(|f| f.bytes).collect();
+    mutated("mutated peer events", &events);
 }

@@ -1,5 +1,6 @@
-//! A handler for every trigger kind, written with `#[cognito_trigger]`, fed real fixture
-//! bytes through the generated code. Each test asserts the JSON that would go back to
+//! A handler for every trigger kind, written with `#[cognito_trigger]`, fed real event bytes
+//! (the repository's cognito-local events and bundled samples, a few with one value changed)
+//! through the generated code. Each test asserts the JSON that would go back to
 //! Cognito: the whole event, unchanged but for the response, or the Lambda error.
 
 // Test code: a panic with the value is the clearest failure.
@@ -18,18 +19,19 @@ use cognito_trigger::{
     UserMigrationEvent, UserMigrationResponse, VerifyAuthChallengeResponseEvent,
     VerifyAuthChallengeResponseResponse, cognito_trigger, handler, invoke,
 };
-use cognito_trigger_tests::{Fixture, cognito_local_events, peer_fixtures, sample_events};
+use cognito_trigger_tests::{Fixture, cognito_local_events, sample, with};
 use serde_json::{Value, json};
 
 // ---------------------------------------------------------------------------------------
 // Helpers
 
+/// The bundled sample `name`, or that sample with one value changed (see `support::with`).
 fn fixture(name: &str) -> Vec<u8> {
-    let all = peer_fixtures().into_iter().chain(sample_events());
-    all.into_iter()
-        .find(|f| f.name.ends_with(name))
-        .unwrap_or_else(|| panic!("no fixture named {name}"))
-        .bytes
+    sample(name).bytes
+}
+
+fn fixture_with(name: &str, pointer: &str, value: Value) -> Vec<u8> {
+    with(&sample(name), pointer, value).bytes
 }
 
 /// The cognito-local events of one trigger source.
@@ -181,7 +183,11 @@ fn pre_authentication(event: &PreAuthenticationEvent<'_>) -> Result<(), Reject> 
 
 #[tokio::test]
 async fn pre_authentication_can_deny_a_sign_in() {
-    let locked = fixture("aws-lambda-go/cognito-event-userpools-preauthentication.json");
+    let locked = fixture_with(
+        "PreAuthentication_Authentication.json",
+        "/request/validationData",
+        json!({"k1": "v1", "k2": "v2"}),
+    );
     assert_rejected(
         run(&handler!(pre_authentication), &(), &locked).await,
         "This account is locked. Contact support",
@@ -248,8 +254,10 @@ async fn define_auth_challenge_decides_and_fails_closed_when_it_does_not() {
         response_of(&sample, &output),
         json!({"challengeName": "CUSTOM_CHALLENGE", "issueTokens": false, "failAuthentication": false})
     );
-    let not_found = fixture(
-        "aws-lambda-rust-runtime/example-cognito-event-userpools-define-auth-challenge-user-not-found.json",
+    let not_found = fixture_with(
+        "DefineAuthChallenge_Authentication.json",
+        "/request/userNotFound",
+        json!(true),
     );
     let output = run(&handler!(define_email_code_flow), &(), &not_found)
         .await
@@ -315,7 +323,11 @@ async fn verify_auth_challenge_answers_and_reads_silence_as_wrong() {
         response_of(&sample, &output),
         json!({"answerCorrect": true})
     );
-    let wrong = fixture("aws-lambda-go/cognito-event-userpools-verify-auth-challenge.json");
+    let wrong = fixture_with(
+        "VerifyAuthChallengeResponse_Authentication.json",
+        "/request/challengeAnswer",
+        json!("123xxxx"),
+    );
     let output = run(&handler!(verify_auth_challenge), &(), &wrong)
         .await
         .unwrap();
@@ -603,7 +615,14 @@ fn inbound_federation(event: &InboundFederationEvent<'_>) -> InboundFederationRe
 
 #[tokio::test]
 async fn inbound_federation_maps_or_keeps_attributes() {
-    let oidc = fixture("aws-lambda-go/cognito-event-userpools-inbound-federation-oidc.json");
+    let oidc = sample("InboundFederation_ExternalProvider.json");
+    let oidc = with(&oidc, "/request/providerName", json!("ExampleOIDCProvider"));
+    let oidc = with(
+        &oidc,
+        "/request/attributes/idToken/email",
+        json!("testuser@example.com"),
+    )
+    .bytes;
     let output = run(&handler!(inbound_federation), &(), &oidc)
         .await
         .unwrap();

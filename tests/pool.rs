@@ -8,7 +8,9 @@
 use std::sync::Mutex;
 
 use cognito_trigger::*;
-use cognito_trigger_tests::{all_fixtures, cognito_local_events, sample_events};
+use cognito_trigger_tests::{
+    Fixture, cognito_local_events, peer_corpus, repo_events, sample_events,
+};
 
 /// What the handlers saw: (handler, triggerSource), in order.
 #[derive(Default)]
@@ -99,18 +101,19 @@ async fn answer<S: Send + Sync + 'static>(
     pool.invoke(event, &Context::new("pool-test")).await
 }
 
-#[tokio::test]
-async fn every_trigger_source_reaches_its_handler() {
-    let pool = every_trigger();
-    assert!(pool.check().is_ok());
-    assert_eq!(pool.kinds().count(), TriggerKind::ALL.len());
+/// Sends every decodable fixture through `pool`, checking the handler of its trigger got
+/// it; returns the (trigger, source) pairs seen.
+async fn route_each(
+    pool: &Pool<Seen>,
+    fixtures: &[Fixture],
+) -> std::collections::BTreeSet<(TriggerKind, String)> {
     let mut sources = std::collections::BTreeSet::new();
-    for fixture in all_fixtures() {
+    for fixture in fixtures {
         let Ok(event) = decode(&fixture.bytes) else {
             continue;
         };
         let kind = event.kind().unwrap();
-        answer(&pool, &fixture.bytes).await.unwrap();
+        answer(pool, &fixture.bytes).await.unwrap();
         let seen = pool.state().take();
         assert_eq!(
             seen,
@@ -120,9 +123,25 @@ async fn every_trigger_source_reaches_its_handler() {
         );
         sources.insert((kind, event.trigger_source().to_owned()));
     }
+    sources
+}
+
+#[tokio::test]
+async fn every_trigger_source_reaches_its_handler() {
+    let pool = every_trigger();
+    assert!(pool.check().is_ok());
+    assert_eq!(pool.kinds().count(), TriggerKind::ALL.len());
+    let sources = route_each(&pool, &repo_events()).await;
     // 35 sources of the other triggers; pre token generation's five in each of three
     // versions, and client credentials in V3_0.
     assert_eq!(sources.len(), 35 + 5 * 3 + 1, "{sources:?}");
+}
+
+#[tokio::test]
+async fn peer_corpus_every_event_reaches_its_handler() {
+    let Some(peers) = peer_corpus() else { return };
+    let sources = route_each(&every_trigger(), &peers).await;
+    assert!(!sources.is_empty(), "no peer event was routed");
 }
 
 #[cognito_trigger(CustomMessage, sources(SignUp, ResendCode))]

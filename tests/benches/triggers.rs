@@ -5,8 +5,9 @@
 //!   `serde_json` (decode the typed event, set the response, encode the whole event);
 //! - `limit`: the least any correct handler does: validate the JSON and copy the bytes.
 //!
-//! Events: every fixture and bundled sample of the trigger that the baseline can parse
-//! (the others are counted and reported, not measured). `cargo xtask bench` runs this and
+//! Events: every recorded event and bundled sample of the trigger (and every peer-corpus
+//! event, when the corpus is there) that the baseline can parse (the others are counted and
+//! reported, not measured). `cargo xtask bench` runs this and
 //! writes the tables.
 
 #![allow(clippy::unwrap_used, missing_docs, clippy::print_stderr)]
@@ -16,7 +17,7 @@ use std::time::Duration;
 
 use aws_lambda_events::event::cognito as aws;
 use cognito_trigger::*;
-use cognito_trigger_tests::all_fixtures;
+use cognito_trigger_tests::{peer_corpus, repo_events};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 // ---------------------------------------------------------------------------------------
@@ -269,7 +270,11 @@ fn triggers(c: &mut Criterion) {
         .unwrap();
     // A deadline far away: the timeout is armed on every invocation, as on Lambda.
     let context = Context::new("bench").with_remaining(Duration::from_secs(3600));
-    let events: Vec<(TriggerKind, Vec<u8>)> = all_fixtures()
+    // The repository's events, and the peer corpus when it is there (the counts written to
+    // `target/bench/bench-events.json` say how many events each trigger had).
+    let mut fixtures = repo_events();
+    fixtures.extend(peer_corpus().unwrap_or_default());
+    let events: Vec<(TriggerKind, Vec<u8>)> = fixtures
         .into_iter()
         .filter_map(|f| Some((decode(&f.bytes).ok()?.kind()?, f.bytes)))
         .collect();
