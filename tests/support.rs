@@ -171,7 +171,10 @@ pub fn with(base: &Fixture, pointer: &str, value: Value) -> Fixture {
 #[must_use]
 pub fn shared_fixtures() -> PathBuf {
     std::env::var_os("COGNITO_TRIGGER_SHARED_FIXTURES").map_or_else(
-        || workspace_root().join("../shared/fixtures"),
+        || {
+            let root = workspace_root();
+            root.parent().unwrap_or(&root).join("shared/fixtures")
+        },
         PathBuf::from,
     )
 }
