@@ -1,7 +1,9 @@
 //! `cargo xtask <chore>`: the project's one front door for chores.
 //!
 //! - `cargo xtask ci`: everything CI checks, in the order that fails fastest: tools the
-//!   tests need, formatting, lints, docs, then the whole test suite. `.ci/run` runs this.
+//!   tests need, formatting, lints, docs, the whole test suite, the test suite again in a
+//!   copy with nothing beside it (no `../shared`), packaging, then the load and end-to-end
+//!   tests. `.ci/run` runs this.
 //! - `cargo xtask tools`: installs the tools the tests use (cfn-lint, from PyPI, into
 //!   `target/tools/`), reusing what is already there.
 //! - `cargo xtask codegen`: regenerates the macro crate's list of trigger kinds
@@ -19,6 +21,8 @@
 //!   (latencies in `target/bench/load.json`).
 //! - `cargo xtask package`: packages the two published crates as `cargo publish` would,
 //!   builds them from the packaged sources, and lists what each package holds.
+//! - `cargo xtask standalone`: the test suite in a copy of the repository with nothing
+//!   beside it, where the peer-corpus suite must report that it did not run.
 //!
 //! Kept free of dependencies so it builds in seconds.
 
@@ -32,6 +36,7 @@ mod bench;
 mod e2e;
 mod load;
 mod package;
+mod standalone;
 mod watch;
 
 /// The cfn-lint release the LambdaConfig test validates with (pinned: its schema decides).
@@ -64,6 +69,10 @@ const LOAD_TEST: Step = Step::Task {
 const END_TO_END: Step = Step::Task {
     what: "end to end: cognito-local -> cargo lambda -> pool",
     run: e2e::run,
+};
+const STANDALONE_TESTS: Step = Step::Task {
+    what: "standalone: the tests again in a copy with nothing beside it (no ../shared)",
+    run: standalone::run,
 };
 const PACKAGE: Step = Step::Task {
     what: "package: the published crates, built from their packaged sources",
@@ -103,6 +112,7 @@ const CI: &[Step] = &[
         args: &["test", "--workspace", "--locked"],
         env: &[],
     },
+    STANDALONE_TESTS,
     PACKAGE,
     CARGO_LAMBDA,
     LOAD_TEST,
@@ -119,6 +129,8 @@ const LOAD: &[Step] = &[CARGO_LAMBDA, LOAD_TEST];
 const E2E: &[Step] = &[END_TO_END];
 
 const PACKAGING: &[Step] = &[PACKAGE];
+
+const STANDALONE: &[Step] = &[STANDALONE_TESTS];
 
 const BENCH: &[Step] = &[
     CARGO_LAMBDA,
@@ -152,8 +164,9 @@ fn main() -> ExitCode {
         Some("bench") => run(&root, BENCH),
         Some("e2e") => run(&root, E2E),
         Some("package") => run(&root, PACKAGING),
+        Some("standalone") => run(&root, STANDALONE),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|package>");
+            eprintln!("usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|package|standalone>");
             ExitCode::from(2)
         }
     }
