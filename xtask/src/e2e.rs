@@ -19,6 +19,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use sha2::Digest as _;
 
+use crate::record::Recorder;
 use crate::watch::Watch;
 
 const WATCH_PORT: u16 = 9010;
@@ -30,6 +31,23 @@ const CODE: &str = "123456";
 const COGNITO_LOCAL_VERSION: &str = "5.3.0";
 
 pub(crate) fn run(root: &Path) -> Result<(), String> {
+    flows(root, None)
+}
+
+/// The flows with a [`Recorder`] between cognito-local and the pool: once every flow
+/// passed, the events cognito-local sent, in order (`cargo xtask record`).
+pub(crate) fn run_recording(root: &Path) -> Result<Vec<Vec<u8>>, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| format!("cannot listen for the recorder: {e}"))?;
+    let recorder = Recorder::start(listener, ([127, 0, 0, 1], WATCH_PORT).into())?;
+    flows(root, Some(&recorder))?;
+    Ok(recorder.events())
+}
+
+/// Starts everything and runs the flows; cognito-local invokes the pool through `recorder`
+/// when there is one.
+fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
+    let lambda_port = recorder.map_or(WATCH_PORT, |r| r.address().port());
     let dir = root.join("target/e2e");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let tools = Tools::install(root, &dir)?;
@@ -95,6 +113,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
         &tools,
         &dir.join("cognito-plain"),
         COGNITO_PLAIN_PORT,
+        lambda_port,
         &triggers,
         None,
     )?;
@@ -106,6 +125,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
         &tools,
         &dir.join("cognito-sender"),
         COGNITO_SENDER_PORT,
+        lambda_port,
         &sender_triggers,
         Some(kms_config),
     )?;
@@ -270,10 +290,12 @@ struct CognitoLocal {
 }
 
 impl CognitoLocal {
+    /// Starts cognito-local on `port`, invoking the Lambda Invoke API on `lambda_port`.
     fn start(
         tools: &Tools,
         dir: &Path,
         port: u16,
+        lambda_port: u16,
         triggers: &[&str],
         kms: Option<Value>,
     ) -> Result<Self, String> {
@@ -284,7 +306,7 @@ impl CognitoLocal {
             .map(|t| ((*t).to_owned(), json!("pool")))
             .collect();
         let mut config = json!({
-            "LambdaClient": {"endpoint": format!("http://127.0.0.1:{WATCH_PORT}"), "region": "us-east-1", "maxRetries": 0,
+            "LambdaClient": {"endpoint": format!("http://127.0.0.1:{lambda_port}"), "region": "us-east-1", "maxRetries": 0,
                 "credentials": {"accessKeyId": "local", "secretAccessKey": "local"}},
             "TriggerFunctions": functions,
         });

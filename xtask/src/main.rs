@@ -14,6 +14,8 @@
 //! - `cargo xtask e2e`: the example pool behind a real Cognito emulator (cognito-local),
 //!   driven with the AWS CLI; installs what it needs (cargo-lambda, cognito-local, awscli,
 //!   moto) when missing.
+//! - `cargo xtask record`: the end-to-end flows with a recorder in front of the pool;
+//!   writes every event cognito-local sent to `tests/events/e2e.jsonl`.
 //! - `cargo xtask bench`: benchmarks against a hand-written baseline and the least any
 //!   handler must do; writes `BENCHMARKS.md` and `target/bench/summary.json`.
 //! - `cargo xtask load`: 10,000 invocations of the example pool through `cargo lambda
@@ -36,6 +38,7 @@ mod bench;
 mod e2e;
 mod load;
 mod package;
+mod record;
 mod standalone;
 mod watch;
 
@@ -128,6 +131,11 @@ const LOAD: &[Step] = &[CARGO_LAMBDA, LOAD_TEST];
 
 const E2E: &[Step] = &[END_TO_END];
 
+const RECORD: &[Step] = &[Step::Task {
+    what: "record: the end-to-end flows, keeping the events cognito-local sends",
+    run: record::run,
+}];
+
 const PACKAGING: &[Step] = &[PACKAGE];
 
 const STANDALONE: &[Step] = &[STANDALONE_TESTS];
@@ -165,8 +173,11 @@ fn main() -> ExitCode {
         Some("e2e") => run(&root, E2E),
         Some("package") => run(&root, PACKAGING),
         Some("standalone") => run(&root, STANDALONE),
+        Some("record") => run(&root, RECORD),
         _ => {
-            eprintln!("usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|package|standalone>");
+            eprintln!(
+                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|standalone>"
+            );
             ExitCode::from(2)
         }
     }
