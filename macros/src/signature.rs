@@ -117,12 +117,12 @@ pub(crate) fn read(function: &ItemFn, kind: Option<&Kind>, errors: &mut Errors) 
             continue;
         }
         let referent = (*reference.elem).clone();
-        if index == 0
-            && let Some(shared) = reference
-                .lifetime
-                .as_ref()
-                .filter(|l| mentions_lifetime(&referent, l))
-        {
+        // Only the event (the first parameter) has a lifetime of its own to keep apart.
+        let shared_lifetime = reference
+            .lifetime
+            .as_ref()
+            .filter(|l| index == 0 && mentions_lifetime(&referent, l));
+        if let Some(shared) = shared_lifetime {
             errors.at(
                     shared.span(),
                     format!(
