@@ -116,8 +116,7 @@ impl<'a> UnknownFields<'a> {
     }
 
     /// Adds `other`'s fields, replacing same-named ones (used by [`Overlay`]).
-    #[doc(hidden)]
-    pub fn absorb(&mut self, other: UnknownFields<'a>) {
+    pub(crate) fn absorb(&mut self, other: UnknownFields<'a>) {
         for (name, value) in other.entries {
             self.entries.retain(|(k, _)| *k != name);
             self.entries.push((name, value));
@@ -125,8 +124,7 @@ impl<'a> UnknownFields<'a> {
     }
 
     /// Records that known field `index` was in the input, and whether it was `null`.
-    #[doc(hidden)]
-    pub fn record_known(&mut self, index: u32, was_null: bool) {
+    pub(crate) fn record_known(&mut self, index: u32, was_null: bool) {
         self.present |= 1 << index;
         if was_null {
             self.null |= 1 << index;
@@ -136,16 +134,14 @@ impl<'a> UnknownFields<'a> {
     }
 
     /// Whether known field `index` was already read from the input.
-    #[doc(hidden)]
     #[must_use]
-    pub fn was_present(&self, index: u32) -> bool {
+    pub(crate) fn was_present(&self, index: u32) -> bool {
         self.present & (1 << index) != 0
     }
 
     /// How known field `index` is to be written, given whether its value is unset.
-    #[doc(hidden)]
     #[must_use]
-    pub fn write_as(&self, index: u32, unset: bool) -> WriteAs {
+    pub(crate) fn write_as(&self, index: u32, unset: bool) -> WriteAs {
         let bit = 1 << index;
         if unset && self.null & bit != 0 {
             WriteAs::Null
@@ -157,20 +153,17 @@ impl<'a> UnknownFields<'a> {
     }
 
     /// Records a field borrowed from the input (used by the decoders).
-    #[doc(hidden)]
-    pub fn push_borrowed(&mut self, name: Cow<'a, str>, value: &'a RawValue) {
+    pub(crate) fn push_borrowed(&mut self, name: Cow<'a, str>, value: &'a RawValue) {
         self.entries.push((name, Cow::Borrowed(value)));
     }
 
     /// Records a field that was copied out of the input (used by the decoders).
-    #[doc(hidden)]
-    pub fn push_owned(&mut self, name: Cow<'a, str>, value: Box<RawValue>) {
+    pub(crate) fn push_owned(&mut self, name: Cow<'a, str>, value: Box<RawValue>) {
         self.entries.push((name, Cow::Owned(value)));
     }
 
     /// Writes every field into an object being serialized.
-    #[doc(hidden)]
-    pub fn serialize_into<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
+    pub(crate) fn serialize_into<M: SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
         for (name, value) in &self.entries {
             map.serialize_entry(name.as_ref(), value.as_ref())?;
         }
@@ -179,9 +172,8 @@ impl<'a> UnknownFields<'a> {
 }
 
 /// How a known field is written back (see [`UnknownFields::write_as`]).
-#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WriteAs {
+pub(crate) enum WriteAs {
     /// Leave the key out.
     Skip,
     /// Write `null`, as the input had.
@@ -192,8 +184,7 @@ pub enum WriteAs {
 
 impl WriteAs {
     /// Writes `value` under `key` into `map` as decided.
-    #[doc(hidden)]
-    pub fn write<M: SerializeMap, V: Serialize + ?Sized>(
+    pub(crate) fn write<M: SerializeMap, V: Serialize + ?Sized>(
         self,
         map: &mut M,
         key: &str,
