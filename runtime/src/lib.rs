@@ -58,6 +58,8 @@
 //! # Ok::<(), cognito_trigger::DecodeError>(())
 //! ```
 
+#![doc = include_str!("guide.md")]
+
 // The layers, bottom up; each uses only those below it (`tests/tidy.rs` checks there is no
 // cycle): wire -> error -> table -> event -> triggers -> claims -> kinds -> rules ->
 // handler -> invoke -> pool -> local, serve (the process front end) and testing.
