@@ -32,6 +32,14 @@ pub struct Claims {
 
 impl Claims {
     /// Every source of `kind`, including ones Cognito adds later.
+    ///
+    /// ```
+    /// use cognito_trigger::{Claims, PreSignUpSource, TriggerKind};
+    ///
+    /// let every = Claims::all(TriggerKind::PreSignUp);
+    /// assert!(every.covers(&PreSignUpSource::AdminCreateUser));
+    /// assert!(every.covers(&PreSignUpSource::Other("PreSignUp_Tomorrow".into())));
+    /// ```
     #[must_use]
     pub const fn all(kind: TriggerKind) -> Self {
         Self {
@@ -42,6 +50,15 @@ impl Claims {
     }
 
     /// These sources of `kind` (positions from the source enum's `position()`).
+    ///
+    /// ```
+    /// use cognito_trigger::{Claims, PreSignUpSource, TriggerKind};
+    ///
+    /// const INVITES: Claims =
+    ///     Claims::sources(TriggerKind::PreSignUp, &[PreSignUpSource::AdminCreateUser.position()]);
+    /// assert!(INVITES.covers(&PreSignUpSource::AdminCreateUser));
+    /// assert!(!INVITES.covers(&PreSignUpSource::SignUp));
+    /// ```
     ///
     /// # Panics
     /// At compile time, when a position is `None` (an `Other` value) or not below
@@ -65,18 +82,45 @@ impl Claims {
     }
 
     /// The trigger claimed.
+    ///
+    /// ```
+    /// use cognito_trigger::{Claims, TriggerKind};
+    ///
+    /// assert_eq!(Claims::all(TriggerKind::UserMigration).kind(), TriggerKind::UserMigration);
+    /// ```
     #[must_use]
     pub const fn kind(&self) -> TriggerKind {
         self.kind
     }
 
     /// Whether an event of this source (of the claimed trigger) is covered.
+    ///
+    /// ```
+    /// use cognito_trigger::{Claims, PostConfirmationSource, TriggerKind};
+    ///
+    /// let resets = Claims::sources(
+    ///     TriggerKind::PostConfirmation,
+    ///     &[PostConfirmationSource::ConfirmForgotPassword.position()],
+    /// );
+    /// assert!(resets.covers(&PostConfirmationSource::ConfirmForgotPassword));
+    /// assert!(!resets.covers(&PostConfirmationSource::ConfirmSignUp));
+    /// ```
     #[must_use]
     pub fn covers<S: TriggerSource>(&self, source: &S) -> bool {
         self.covers_position(source.position())
     }
 
     /// Whether the documented source at `position` (or an unknown one, for `None`) is covered.
+    ///
+    /// ```
+    /// use cognito_trigger::{Claims, TriggerKind};
+    ///
+    /// let second = Claims::sources(TriggerKind::PostConfirmation, &[Some(1)]);
+    /// assert!(second.covers_position(Some(1)));
+    /// assert!(!second.covers_position(Some(0)));
+    /// assert!(!second.covers_position(None));
+    /// assert!(Claims::all(TriggerKind::PostConfirmation).covers_position(None));
+    /// ```
     #[must_use]
     pub const fn covers_position(&self, position: Option<usize>) -> bool {
         match position {
@@ -88,6 +132,16 @@ impl Claims {
     }
 
     /// Whether both claim some source of the same trigger.
+    ///
+    /// ```
+    /// use cognito_trigger::{Claims, TriggerKind};
+    ///
+    /// let sign_ups = Claims::sources(TriggerKind::PreSignUp, &[Some(0)]);
+    /// let invites = Claims::sources(TriggerKind::PreSignUp, &[Some(1)]);
+    /// assert!(!sign_ups.overlaps(&invites));
+    /// assert!(Claims::all(TriggerKind::PreSignUp).overlaps(&invites));
+    /// assert!(!Claims::all(TriggerKind::PostConfirmation).overlaps(&sign_ups));
+    /// ```
     #[must_use]
     pub const fn overlaps(&self, other: &Claims) -> bool {
         self.kind as u8 == other.kind as u8

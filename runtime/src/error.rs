@@ -88,6 +88,16 @@ pub enum DecodeError {
 }
 
 /// The largest event accepted: Lambda's limit for a synchronous invocation's payload.
+///
+/// ```
+/// use cognito_trigger::{decode, DecodeError, MAX_EVENT_BYTES};
+///
+/// let oversized = vec![b' '; MAX_EVENT_BYTES + 1];
+/// assert_eq!(
+///     decode(&oversized).unwrap_err(),
+///     DecodeError::TooLarge { bytes: MAX_EVENT_BYTES + 1, limit: MAX_EVENT_BYTES },
+/// );
+/// ```
 pub const MAX_EVENT_BYTES: usize = 6 * 1024 * 1024;
 
 /// How much of an input value an error message may quote.

@@ -39,6 +39,14 @@ enum VersionForm {
 
 impl<'a> EventVersion<'a> {
     /// A version sent as a string.
+    ///
+    /// ```
+    /// use cognito_trigger::EventVersion;
+    ///
+    /// let version = EventVersion::new("1");
+    /// assert_eq!(version.as_str(), "1");
+    /// assert!(!version.is_number());
+    /// ```
     pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
         Self {
             text: text.into(),
@@ -48,18 +56,45 @@ impl<'a> EventVersion<'a> {
 
     /// The version as text (`"1"`), whether it came as a string or a number; `""` when the
     /// event had none.
+    ///
+    /// ```
+    /// use cognito_trigger::RawEvent;
+    ///
+    /// let raw = RawEvent::parse(br#"{"version":2,"triggerSource":"TokenGeneration_Authentication"}"#)?;
+    /// assert_eq!(raw.version.as_str(), "2");
+    /// assert_eq!(RawEvent::parse(br#"{"triggerSource":"PreSignUp_SignUp"}"#)?.version.as_str(), "");
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn as_str(&self) -> &str {
         &self.text
     }
 
     /// Whether the event sent the version as a JSON number.
+    ///
+    /// ```
+    /// use cognito_trigger::RawEvent;
+    ///
+    /// let raw = RawEvent::parse(br#"{"version":1,"triggerSource":"PreSignUp_SignUp"}"#)?;
+    /// assert!(raw.version.is_number());
+    /// assert_eq!(raw.version.as_str(), "1");
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn is_number(&self) -> bool {
         self.form == VersionForm::Number
     }
 
     /// A copy free of the input's lifetime.
+    ///
+    /// ```
+    /// use cognito_trigger::EventVersion;
+    ///
+    /// let text = String::from("3");
+    /// let owned: EventVersion<'static> = EventVersion::new(text.as_str()).into_owned();
+    /// drop(text);
+    /// assert_eq!(owned, EventVersion::new("3"));
+    /// ```
     #[must_use]
     pub fn into_owned(self) -> EventVersion<'static> {
         EventVersion {
@@ -146,10 +181,30 @@ impl Serialize for EventVersion<'_> {
 // ---------------------------------------------------------------------------------------
 
 /// The literal `clientId` Cognito sends when an admin operation ran without an app client.
+///
+/// ```
+/// use cognito_trigger::{CallerContext, CLIENT_ID_NOT_APPLICABLE};
+///
+/// let admin = CallerContext { client_id: CLIENT_ID_NOT_APPLICABLE.into(), ..Default::default() };
+/// assert_eq!(admin.client_id, "CLIENT_ID_NOT_APPLICABLE");
+/// assert_eq!(admin.app_client_id(), None);
+/// ```
 pub const CLIENT_ID_NOT_APPLICABLE: &str = "CLIENT_ID_NOT_APPLICABLE";
 
 wire_struct! {
     /// Who called Cognito: `callerContext`.
+    ///
+    /// ```
+    /// use cognito_trigger::PostConfirmationEvent;
+    ///
+    /// let event = PostConfirmationEvent::from_slice(br#"{"version":"1",
+    ///   "triggerSource":"PostConfirmation_ConfirmSignUp",
+    ///   "callerContext":{"awsSdkVersion":"aws-sdk-unknown-unknown","clientId":"1example"},
+    ///   "request":{},"response":{}}"#)?;
+    /// assert_eq!(event.caller_context.aws_sdk_version, "aws-sdk-unknown-unknown");
+    /// assert_eq!(event.caller_context.client_id, "1example");
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub struct CallerContext<'a> {
         /// The caller's SDK user-agent fragment, e.g. `aws-sdk-unknown-unknown`. For logs.
         "awsSdkVersion" => aws_sdk_version: Cow<'a, str>,
@@ -217,6 +272,17 @@ wire_struct! {
 impl<'a> RawEvent<'a> {
     /// Decodes the envelope of an event, leaving `request` and `response` raw.
     ///
+    /// ```
+    /// use cognito_trigger::{DecodeError, RawEvent};
+    ///
+    /// let raw = RawEvent::parse(br#"{"triggerSource":"PreSignUp_SignUp","userName":"ada",
+    ///   "request":{"userAttributes":{}}}"#)?;
+    /// assert_eq!(raw.user_name, "ada");
+    /// assert_eq!(raw.request.unwrap().get(), r#"{"userAttributes":{}}"#);
+    /// assert_eq!(RawEvent::parse(b"[]").unwrap_err(), DecodeError::NotAnObject);
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
+    ///
     /// # Errors
     /// When the bytes are not JSON, not an object, or an envelope field has the wrong shape.
     pub fn parse(bytes: &'a [u8]) -> Result<Self, DecodeError> {
@@ -236,6 +302,16 @@ impl<'a> RawEvent<'a> {
 
     /// The `triggerSource`.
     ///
+    /// ```
+    /// use cognito_trigger::{DecodeError, RawEvent};
+    ///
+    /// let raw = RawEvent::parse(br#"{"version":"1","triggerSource":"PreSignUp_SignUp"}"#)?;
+    /// assert_eq!(raw.trigger_source()?, "PreSignUp_SignUp");
+    /// let unrouted = RawEvent::parse(br#"{"version":"1"}"#)?;
+    /// assert_eq!(unrouted.trigger_source(), Err(DecodeError::MissingTriggerSource));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
+    ///
     /// # Errors
     /// [`DecodeError::MissingTriggerSource`] when the event has none.
     pub fn trigger_source(&self) -> Result<&str, DecodeError> {
@@ -246,6 +322,16 @@ impl<'a> RawEvent<'a> {
 
     /// Which trigger the event belongs to; `None` for a well-formed trigger source (or pre
     /// token generation version) that this version of the crate does not know.
+    ///
+    /// ```
+    /// use cognito_trigger::{RawEvent, TriggerKind};
+    ///
+    /// let raw = RawEvent::parse(br#"{"version":"1","triggerSource":"CustomMessage_SignUp"}"#)?;
+    /// assert_eq!(raw.kind()?, Some(TriggerKind::CustomMessage));
+    /// let newer = RawEvent::parse(br#"{"version":"1","triggerSource":"NewTrigger_Something"}"#)?;
+    /// assert_eq!(newer.kind()?, None);
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     ///
     /// # Errors
     /// When `triggerSource` is missing or cannot be a Cognito value.

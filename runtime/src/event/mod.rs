@@ -66,6 +66,21 @@ pub struct Event<'a, T: Trigger> {
 impl<'a, T: Trigger> Event<'a, T> {
     /// Decodes an event of trigger `T` from JSON bytes.
     ///
+    /// ```
+    /// use cognito_trigger::{PreSignUpEvent, PreSignUpSource};
+    ///
+    /// let event = PreSignUpEvent::from_slice(br#"{"version":"1",
+    ///   "triggerSource":"PreSignUp_AdminCreateUser","request":{},"response":{}}"#)?;
+    /// assert_eq!(event.trigger_source, PreSignUpSource::AdminCreateUser);
+    ///
+    /// let other = br#"{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp"}"#;
+    /// assert_eq!(
+    ///     PreSignUpEvent::from_slice(other).unwrap_err().to_string(),
+    ///     "triggerSource `PostConfirmation_ConfirmSignUp` is not a pre sign-up event",
+    /// );
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
+    ///
     /// # Errors
     /// When the bytes are not a Cognito event, or the event belongs to another trigger (or
     /// another pre token generation version). A `triggerSource` of this trigger that this
@@ -75,6 +90,17 @@ impl<'a, T: Trigger> Event<'a, T> {
     }
 
     /// Decodes the trigger-specific parts of an event whose envelope is already decoded.
+    ///
+    /// ```
+    /// use cognito_trigger::{PreSignUpEvent, RawEvent, TriggerKind};
+    ///
+    /// let raw = RawEvent::parse(br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
+    ///   "request":{"userAttributes":{"email":"ada@example.com"}},"response":{}}"#)?;
+    /// assert_eq!(raw.kind()?, Some(TriggerKind::PreSignUp));
+    /// let event = PreSignUpEvent::from_raw(raw)?;
+    /// assert_eq!(event.request.user_attributes.get("email"), Some("ada@example.com"));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     ///
     /// # Errors
     /// As for [`Event::from_slice`].
@@ -121,12 +147,31 @@ impl<'a, T: Trigger> Event<'a, T> {
     }
 
     /// Which trigger this event belongs to.
+    ///
+    /// ```
+    /// use cognito_trigger::{PostConfirmationEvent, TriggerKind};
+    ///
+    /// let event = PostConfirmationEvent::from_slice(
+    ///     br#"{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp","request":{},"response":{}}"#,
+    /// )?;
+    /// assert_eq!(event.kind(), TriggerKind::PostConfirmation);
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn kind(&self) -> TriggerKind {
         T::KIND
     }
 
     /// The event encoded as JSON, unknown fields included.
+    ///
+    /// ```
+    /// use cognito_trigger::PreSignUpEvent;
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{},"newField":[1]}"#;
+    /// let event = PreSignUpEvent::from_slice(bytes)?;
+    /// assert_eq!(event.to_json(), bytes.to_vec());
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn to_json(&self) -> Vec<u8> {
         // Serializing these types cannot fail: every map key is a string and no value

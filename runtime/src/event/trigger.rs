@@ -13,6 +13,20 @@ use crate::wire::{Overlay, WireDecode, WireField};
 /// version; see [`TriggerKind`] for the list.
 ///
 /// The trait is sealed: the set of triggers is Cognito's, not ours to extend.
+///
+/// ```
+/// use cognito_trigger::{Event, PreSignUp, PreSignUpEvent, Trigger, TriggerKind};
+///
+/// fn describe<T: Trigger>(event: &Event<'_, T>) -> String {
+///     format!("{} event from {}", T::KIND, event.user_pool_id)
+/// }
+///
+/// let event = PreSignUpEvent::from_slice(br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
+///   "userPoolId":"eu-west-1_EXAMPLE","request":{},"response":{}}"#)?;
+/// assert_eq!(describe(&event), "pre sign-up event from eu-west-1_EXAMPLE");
+/// assert_eq!(PreSignUp::KIND, TriggerKind::PreSignUp);
+/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// ```
 pub trait Trigger: Sized + 'static + private::Sealed {
     /// Which trigger this is.
     const KIND: TriggerKind;
@@ -61,6 +75,21 @@ pub(crate) mod private {
 
 /// The `triggerSource` values of one trigger: documented values as variants, anything
 /// else (a value Cognito adds later) kept as `Other`.
+///
+/// ```
+/// use cognito_trigger::{PostConfirmationSource, TriggerSource};
+///
+/// fn documented<S: TriggerSource>() -> Vec<&'static str> {
+///     (0..S::COUNT).filter_map(S::known_name).collect()
+/// }
+///
+/// assert_eq!(
+///     documented::<PostConfirmationSource>(),
+///     ["PostConfirmation_ConfirmSignUp", "PostConfirmation_ConfirmForgotPassword"],
+/// );
+/// let newer = <PostConfirmationSource as TriggerSource>::parse("PostConfirmation_Tomorrow");
+/// assert_eq!(TriggerSource::position(&newer), None);
+/// ```
 pub trait TriggerSource:
     Clone + fmt::Debug + PartialEq + Serialize + Send + Sync + 'static
 {

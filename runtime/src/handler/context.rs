@@ -23,6 +23,14 @@ pub struct Context {
 
 impl Context {
     /// A context for an invocation outside Lambda (tests, local runs).
+    ///
+    /// ```
+    /// use cognito_trigger::Context;
+    ///
+    /// let context = Context::new("8f1e-local");
+    /// assert_eq!(context.request_id(), "8f1e-local");
+    /// assert_eq!(context.deadline(), None);
+    /// ```
     pub fn new(request_id: impl Into<String>) -> Self {
         // lambda_runtime's Context is non-exhaustive: start from its default.
         let mut lambda = lambda_runtime::Context::default();
@@ -34,6 +42,15 @@ impl Context {
     }
 
     /// The same context, with Lambda's deadline `remaining` from now.
+    ///
+    /// ```
+    /// use cognito_trigger::Context;
+    /// use std::time::Duration;
+    ///
+    /// let context = Context::new("r1").with_remaining(Duration::from_secs(3));
+    /// assert!(context.remaining().unwrap() <= Duration::from_secs(3));
+    /// assert!(context.remaining().unwrap() > Duration::from_secs(2));
+    /// ```
     #[must_use]
     pub fn with_remaining(mut self, remaining: Duration) -> Self {
         self.lambda_deadline = SystemTime::now().checked_add(remaining);
@@ -42,6 +59,16 @@ impl Context {
 
     /// The same context, with Cognito's deadline `budget` from now: the deadline becomes the
     /// earlier of it and Lambda's (Cognito's 5 seconds come before Lambda's timeout).
+    ///
+    /// ```
+    /// use cognito_trigger::Context;
+    /// use std::time::Duration;
+    ///
+    /// let context = Context::new("r1")
+    ///     .with_remaining(Duration::from_secs(30))
+    ///     .with_budget(Duration::from_secs(5));
+    /// assert!(context.remaining().unwrap() <= Duration::from_secs(5));
+    /// ```
     #[must_use]
     pub fn with_budget(mut self, budget: Duration) -> Self {
         self.cognito_deadline = SystemTime::now().checked_add(budget);
@@ -61,12 +88,28 @@ impl Context {
     }
 
     /// The Lambda request ID (the reference to quote when a user reports a failure).
+    ///
+    /// ```
+    /// use cognito_trigger::Context;
+    ///
+    /// assert_eq!(Context::new("c0ffee").request_id(), "c0ffee");
+    /// ```
     #[must_use]
     pub fn request_id(&self) -> &str {
         &self.lambda.request_id
     }
 
     /// When Lambda stops the invocation, if known.
+    ///
+    /// ```
+    /// use cognito_trigger::Context;
+    /// use std::time::{Duration, SystemTime};
+    ///
+    /// let before = SystemTime::now();
+    /// let context = Context::new("r1").with_remaining(Duration::from_secs(2));
+    /// assert!(context.deadline().unwrap() >= before + Duration::from_secs(2));
+    /// assert_eq!(Context::new("r1").deadline(), None);
+    /// ```
     #[must_use]
     pub fn deadline(&self) -> Option<SystemTime> {
         match (self.lambda_deadline, self.cognito_deadline) {
@@ -76,6 +119,16 @@ impl Context {
     }
 
     /// The time left before the deadline (the earlier of Lambda's and Cognito's), if known.
+    ///
+    /// ```
+    /// use cognito_trigger::Context;
+    /// use std::time::Duration;
+    ///
+    /// assert_eq!(Context::new("r1").remaining(), None);
+    /// // Past the deadline, nothing is left (never a negative duration).
+    /// let late = Context::new("r1").with_remaining(Duration::ZERO);
+    /// assert_eq!(late.remaining(), Some(Duration::ZERO));
+    /// ```
     #[must_use]
     pub fn remaining(&self) -> Option<Duration> {
         self.deadline()
@@ -83,6 +136,13 @@ impl Context {
     }
 
     /// Everything the Lambda runtime says about the invocation.
+    ///
+    /// ```
+    /// use cognito_trigger::Context;
+    ///
+    /// let context = Context::new("8f1e-local");
+    /// assert_eq!(context.lambda().request_id, "8f1e-local");
+    /// ```
     #[must_use]
     pub fn lambda(&self) -> &lambda_runtime::Context {
         &self.lambda

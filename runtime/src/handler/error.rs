@@ -30,6 +30,13 @@ pub struct Reject {
 
 impl Reject {
     /// A refusal with the message the end user will read.
+    ///
+    /// ```
+    /// use cognito_trigger::Reject;
+    ///
+    /// let reject = Reject::new("Sign-up is closed.");
+    /// assert_eq!(reject.to_string(), "Sign-up is closed.");
+    /// ```
     pub fn new(message: impl Into<Cow<'static, str>>) -> Self {
         Self {
             message: message.into(),
@@ -37,12 +44,25 @@ impl Reject {
     }
 
     /// The message as given.
+    ///
+    /// ```
+    /// use cognito_trigger::Reject;
+    ///
+    /// assert_eq!(Reject::new("Sign-up is closed.").message(), "Sign-up is closed.");
+    /// ```
     #[must_use]
     pub fn message(&self) -> &str {
         &self.message
     }
 
     /// The message as it goes to Cognito: without the trailing period Cognito adds.
+    ///
+    /// ```
+    /// use cognito_trigger::Reject;
+    ///
+    /// assert_eq!(Reject::new("Sign-up is closed.").message_for_cognito(), "Sign-up is closed");
+    /// assert_eq!(Reject::new("Sign-up is closed").message_for_cognito(), "Sign-up is closed");
+    /// ```
     #[must_use]
     pub fn message_for_cognito(&self) -> &str {
         let trimmed = self.message.trim_end();
@@ -94,6 +114,13 @@ enum Repr {
 
 impl TriggerError {
     /// A rejection with a message for the end user.
+    ///
+    /// ```
+    /// use cognito_trigger::TriggerError;
+    ///
+    /// let error = TriggerError::reject("Domain not allowed");
+    /// assert_eq!(error.rejection(), Some("Domain not allowed"));
+    /// ```
     pub fn reject(message: impl Into<Cow<'static, str>>) -> Self {
         Self {
             repr: Repr::Reject(Reject::new(message)),
@@ -101,11 +128,28 @@ impl TriggerError {
     }
 
     /// An internal failure: logged with its cause chain, never shown to the end user.
+    ///
+    /// ```
+    /// use cognito_trigger::{Reject, TriggerError};
+    ///
+    /// let error = TriggerError::internal("directory unreachable");
+    /// assert_eq!(error.rejection(), None);
+    /// assert_eq!(error.to_string(), "directory unreachable");
+    /// // A `Reject` stays a rejection, however it arrives.
+    /// assert_eq!(TriggerError::internal(Reject::new("No")).rejection(), Some("No"));
+    /// ```
     pub fn internal(error: impl Into<Box<dyn StdError + Send + Sync + 'static>>) -> Self {
         Self::classify(error.into())
     }
 
     /// The end user's message, when this is a rejection.
+    ///
+    /// ```
+    /// use cognito_trigger::{Reject, TriggerError};
+    ///
+    /// assert_eq!(TriggerError::from(Reject::new("Too many attempts")).rejection(), Some("Too many attempts"));
+    /// assert_eq!(TriggerError::from(std::io::Error::other("disk full")).rejection(), None);
+    /// ```
     #[must_use]
     pub fn rejection(&self) -> Option<&str> {
         match &self.repr {

@@ -20,6 +20,20 @@ pub use params::{ContextParam, EventParam, StateParam};
 
 /// What a handler is, whatever state it runs with: its trigger, name and claimed sources.
 /// Constants, so that a pool can check its handlers at compile time.
+///
+/// ```
+/// use cognito_trigger::{
+///     cognito_trigger, CustomMessageEvent, CustomMessageSource, HandlerInfo, OnTimeout,
+/// };
+///
+/// #[cognito_trigger(CustomMessage, sources(ForgotPassword))]
+/// fn reset_text(_event: &CustomMessageEvent<'_>) {}
+///
+/// assert_eq!(<reset_text as HandlerInfo>::NAME, "reset_text");
+/// assert!(<reset_text as HandlerInfo>::CLAIMS.covers(&CustomMessageSource::ForgotPassword));
+/// assert!(!<reset_text as HandlerInfo>::CLAIMS.covers(&CustomMessageSource::SignUp));
+/// assert_eq!(<reset_text as HandlerInfo>::ON_TIMEOUT, OnTimeout::FailOpen);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a trigger handler",
     label = "not a `#[cognito_trigger]` function",

@@ -10,10 +10,28 @@ use crate::table::for_each_trigger;
 use crate::triggers::*;
 
 /// What a handler answers: `None` keeps Cognito's defaults, `Some` sets the response.
+///
+/// ```
+/// use cognito_trigger::{IntoOutcome, Outcome, PreSignUp, PreSignUpResponse};
+///
+/// let keep_defaults: Outcome<PreSignUp> = Ok(None);
+/// assert_eq!(keep_defaults.unwrap(), None);
+/// let answer: Outcome<PreSignUp> = PreSignUpResponse::new().confirm_user().into_outcome();
+/// assert_eq!(answer.unwrap(), Some(PreSignUpResponse::new().confirm_user()));
+/// ```
 pub type Outcome<T> = Result<Option<<T as Trigger>::Response>, TriggerError>;
 
 /// A value a `T` handler may return: `()`, `T`'s response, or a `Result` of either whose
 /// error converts into [`TriggerError`].
+///
+/// ```
+/// use cognito_trigger::{IntoOutcome, Outcome, PreSignUp, PreSignUpResponse, Reject};
+///
+/// let nothing: Outcome<PreSignUp> = ().into_outcome();
+/// assert_eq!(nothing.unwrap(), None);
+/// let refused: Outcome<PreSignUp> = Err::<PreSignUpResponse, _>(Reject::new("No")).into_outcome();
+/// assert_eq!(refused.unwrap_err().rejection(), Some("No"));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not something a `{T}` trigger handler can return",
     label = "this return type",
@@ -38,6 +56,13 @@ impl<T: Trigger, R: IntoOutcome<T>, E: IntoTriggerError> IntoOutcome<T> for Resu
 }
 
 /// An error type a handler may return.
+///
+/// ```
+/// use cognito_trigger::{IntoTriggerError, Reject};
+///
+/// assert_eq!(Reject::new("Closed").into_trigger_error().rejection(), Some("Closed"));
+/// assert_eq!(std::io::Error::other("timeout").into_trigger_error().rejection(), None);
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a trigger handler's error type",
     label = "this error type",
