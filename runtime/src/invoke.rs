@@ -114,6 +114,19 @@ fn invalid_response_message(request_id: &str) -> String {
 ///
 /// `error_type` and `error_message` are what goes to Lambda (and the message is what
 /// Cognito shows the end user as `<Trigger> failed with error <message>.`).
+///
+/// ```
+/// use cognito_trigger::{cognito_trigger, handler, testing, PreSignUpEvent, Reject};
+///
+/// #[cognito_trigger(PreSignUp)]
+/// fn closed(_event: &PreSignUpEvent<'_>) -> Result<(), Reject> {
+///     Err(Reject::new("Sign-up is closed."))
+/// }
+///
+/// let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#;
+/// let error = testing::answer(&handler!(closed), &(), event).unwrap_err();
+/// assert_eq!(error.to_string(), "Rejected: Sign-up is closed");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvocationError {
     error_type: &'static str,
@@ -122,18 +135,55 @@ pub struct InvocationError {
 
 impl InvocationError {
     /// The Lambda `errorType`: `Rejected`, `InternalError` or `InvalidEvent`.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, testing, PreSignUpEvent};
+    ///
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn sign_up(_event: &PreSignUpEvent<'_>) {}
+    ///
+    /// let error = testing::answer(&handler!(sign_up), &(), b"[]").unwrap_err();
+    /// assert_eq!(error.error_type(), "InvalidEvent");
+    /// ```
     #[must_use]
     pub fn error_type(&self) -> &'static str {
         self.error_type
     }
 
     /// The Lambda `errorMessage`.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, testing, PreSignUpEvent};
+    ///
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn sign_up(_event: &PreSignUpEvent<'_>) -> Result<(), std::io::Error> {
+    ///     Err(std::io::Error::other("directory unreachable"))
+    /// }
+    ///
+    /// let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#;
+    /// let error = testing::answer(&handler!(sign_up), &(), event).unwrap_err();
+    /// assert_eq!(error.error_type(), "InternalError");
+    /// assert_eq!(error.error_message(), "An internal error occurred (reference test-request)");
+    /// ```
     #[must_use]
     pub fn error_message(&self) -> &str {
         &self.error_message
     }
 
     /// The error as Lambda's JSON error payload: `{"errorType":"…","errorMessage":"…"}`.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, testing, PreSignUpEvent, Reject};
+    ///
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn closed(_event: &PreSignUpEvent<'_>) -> Result<(), Reject> {
+    ///     Err(Reject::new("Sign-up is closed."))
+    /// }
+    ///
+    /// let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#;
+    /// let error = testing::answer(&handler!(closed), &(), event).unwrap_err();
+    /// assert_eq!(error.to_json(), r#"{"errorType":"Rejected","errorMessage":"Sign-up is closed"}"#);
+    /// ```
     #[must_use]
     pub fn to_json(&self) -> String {
         /// The payload's fields, in Lambda's order.
@@ -192,21 +242,22 @@ impl From<InvocationError> for lambda_runtime::Diagnostic {
 /// warning in the logs. A panic in the handler is an internal failure, not a crash.
 ///
 /// ```
-/// # use cognito_trigger::{cognito_trigger, handler, invoke, Context, PreSignUpEvent, PreSignUpResponse};
+/// use cognito_trigger::{cognito_trigger, handler, invoke, Context, PreSignUpEvent, PreSignUpResponse};
+///
 /// #[cognito_trigger(PreSignUp)]
 /// fn auto_confirm(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
 ///     PreSignUpResponse::new().confirm_user()
 /// }
 ///
-/// let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},
-///   "response":{"autoConfirmUser":false,"autoVerifyEmail":false,"autoVerifyPhone":false}}"#;
-/// let answer = futures_executor_block_on(invoke(&handler!(auto_confirm), event, &Context::new("r1"), &()));
-/// let answer: serde_json::Value = serde_json::from_slice(&answer.unwrap()).unwrap();
-/// assert_eq!(answer["response"]["autoConfirmUser"], true);
-/// assert_eq!(answer["response"]["autoVerifyEmail"], false);
-/// # fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
-/// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
-/// # }
+/// #[tokio::main(flavor = "current_thread")]
+/// async fn main() {
+///     let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},
+///       "response":{"autoConfirmUser":false,"autoVerifyEmail":false,"autoVerifyPhone":false}}"#;
+///     let answer = invoke(&handler!(auto_confirm), event, &Context::new("r1"), &()).await;
+///     let answer: serde_json::Value = serde_json::from_slice(&answer.unwrap()).unwrap();
+///     assert_eq!(answer["response"]["autoConfirmUser"], true);
+///     assert_eq!(answer["response"]["autoVerifyEmail"], false);
+/// }
 /// ```
 ///
 /// # Errors
@@ -420,6 +471,13 @@ fn failure<S, H: Handler<S>>(
 
 /// What the end user reads for an internal failure: no internals, but a reference that
 /// support can find in the logs.
+///
+/// ```
+/// use cognito_trigger::internal_error_message;
+///
+/// assert_eq!(internal_error_message("8f1e"), "An internal error occurred (reference 8f1e)");
+/// assert_eq!(internal_error_message(""), "An internal error occurred");
+/// ```
 #[must_use]
 pub fn internal_error_message(request_id: &str) -> String {
     if request_id.is_empty() {

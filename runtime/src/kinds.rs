@@ -131,6 +131,18 @@ macro_rules! trigger_types {
         }
 
         /// An event of any trigger, as [`decode`] returns it.
+        ///
+        /// ```
+        /// use cognito_trigger::{decode, AnyEvent};
+        ///
+        /// let event = decode(br#"{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp",
+        ///   "request":{"userAttributes":{"sub":"42"}},"response":{}}"#)?;
+        /// match event {
+        ///     AnyEvent::PostConfirmation(event) => assert_eq!(event.request.user_attributes.get("sub"), Some("42")),
+        ///     other => panic!("unexpected {:?}", other.kind()),
+        /// }
+        /// # Ok::<(), cognito_trigger::DecodeError>(())
+        /// ```
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum AnyEvent<'a> {
@@ -143,6 +155,16 @@ macro_rules! trigger_types {
 
         impl<'a> AnyEvent<'a> {
             /// Which trigger the event belongs to; `None` when unrecognized.
+            ///
+            /// ```
+            /// use cognito_trigger::{decode, TriggerKind};
+            ///
+            /// let sign_up = decode(br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#)?;
+            /// assert_eq!(sign_up.kind(), Some(TriggerKind::PreSignUp));
+            /// let newer = decode(br#"{"version":"1","triggerSource":"NewTrigger_Something"}"#)?;
+            /// assert_eq!(newer.kind(), None);
+            /// # Ok::<(), cognito_trigger::DecodeError>(())
+            /// ```
             #[must_use]
             pub fn kind(&self) -> Option<TriggerKind> {
                 match self {
@@ -152,6 +174,14 @@ macro_rules! trigger_types {
             }
 
             /// The event's `triggerSource`.
+            ///
+            /// ```
+            /// use cognito_trigger::decode;
+            ///
+            /// let event = decode(br#"{"version":"1","triggerSource":"CustomMessage_ResendCode","request":{},"response":{}}"#)?;
+            /// assert_eq!(event.trigger_source(), "CustomMessage_ResendCode");
+            /// # Ok::<(), cognito_trigger::DecodeError>(())
+            /// ```
             #[must_use]
             pub fn trigger_source(&self) -> &str {
                 match self {
@@ -161,6 +191,16 @@ macro_rules! trigger_types {
             }
 
             /// The event's `version`.
+            ///
+            /// ```
+            /// use cognito_trigger::{decode, TriggerKind};
+            ///
+            /// let event = decode(br#"{"version":"2","triggerSource":"TokenGeneration_Authentication",
+            ///   "request":{},"response":{}}"#)?;
+            /// assert_eq!(event.version().as_str(), "2");
+            /// assert_eq!(event.kind(), Some(TriggerKind::PreTokenGenerationV2));
+            /// # Ok::<(), cognito_trigger::DecodeError>(())
+            /// ```
             #[must_use]
             pub fn version(&self) -> &EventVersion<'a> {
                 match self {
@@ -192,6 +232,17 @@ for_each_trigger!(trigger_types);
 
 /// An event this version of the crate cannot type: its trigger, or its pre token
 /// generation version, is newer than the crate. It is kept whole.
+///
+/// ```
+/// use cognito_trigger::{decode, AnyEvent};
+///
+/// let bytes = br#"{"version":"9","triggerSource":"TokenGeneration_Authentication","request":{}}"#;
+/// let AnyEvent::Unrecognized(event) = decode(bytes)? else { unreachable!() };
+/// assert_eq!(event.trigger_source, "TokenGeneration_Authentication");
+/// assert_eq!(event.version.as_str(), "9");
+/// assert_eq!(event.raw.request.unwrap().get(), "{}");
+/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnrecognizedEvent<'a> {
     /// The event's `triggerSource`.

@@ -19,6 +19,19 @@ use crate::table::{MAX_SOURCES_PER_TRIGGER, TriggerKind};
 
 /// What a pool does with an event it has no handler for: a trigger (or source) no
 /// registered handler claims, or a trigger this version of the crate does not know.
+///
+/// ```
+/// use cognito_trigger::{Context, Pool, Unhandled};
+///
+/// #[tokio::main(flavor = "current_thread")]
+/// async fn main() {
+///     assert_eq!(Unhandled::default(), Unhandled::PassThrough);
+///     // No handler takes pre sign-up: the event goes back as it came.
+///     let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#;
+///     let answer = Pool::new().invoke(event, &Context::new("r1")).await.unwrap();
+///     assert_eq!(answer, event.to_vec());
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Unhandled {
@@ -31,6 +44,24 @@ pub enum Unhandled {
 }
 
 /// Handlers that cannot serve one pool together.
+///
+/// ```
+/// use cognito_trigger::{cognito_trigger, handler, Conflict, Pool, PreSignUpEvent};
+///
+/// #[cognito_trigger(PreSignUp)]
+/// fn sign_up(_event: &PreSignUpEvent<'_>) {}
+///
+/// #[cognito_trigger(PreSignUp, sources(AdminCreateUser))]
+/// fn invites(_event: &PreSignUpEvent<'_>) {}
+///
+/// let conflict = Pool::new().handler(handler!(sign_up)).handler(handler!(invites)).check().unwrap_err();
+/// assert_eq!(conflict, Conflict {
+///     first: "sign_up",
+///     second: "invites",
+///     trigger_source: "PreSignUp_AdminCreateUser".to_owned(),
+/// });
+/// assert_eq!(conflict.to_string(), "handlers `sign_up` and `invites` both handle `PreSignUp_AdminCreateUser`");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("handlers `{first}` and `{second}` both handle `{trigger_source}`")]
 pub struct Conflict {
@@ -44,6 +75,14 @@ pub struct Conflict {
 
 /// How long a handler may run before the trigger answers by its timeout policy: a little
 /// under the 5 seconds after which Cognito abandons a trigger.
+///
+/// ```
+/// use cognito_trigger::DEFAULT_BUDGET;
+/// use std::time::Duration;
+///
+/// assert_eq!(DEFAULT_BUDGET, Duration::from_millis(4_800));
+/// assert!(DEFAULT_BUDGET < Duration::from_secs(5));
+/// ```
 pub const DEFAULT_BUDGET: Duration = Duration::from_millis(4_800);
 
 /// Several handlers served by one Lambda function: the usual way to point every trigger of
@@ -73,18 +112,18 @@ pub const DEFAULT_BUDGET: Duration = Duration::from_millis(4_800);
 ///     CustomMessageResponse::new().sms(format!("Reset code: {}", event.request.code_parameter))
 /// }
 ///
-/// let pool = Pool::with_state(Config { domain: "@example.com" })
-///     .handler(handler!(sign_up))
-///     .handler(handler!(reset_text));
-/// assert!(pool.check().is_ok());
+/// #[tokio::main(flavor = "current_thread")]
+/// async fn main() {
+///     let pool = Pool::with_state(Config { domain: "@example.com" })
+///         .handler(handler!(sign_up))
+///         .handler(handler!(reset_text));
+///     assert!(pool.check().is_ok());
 ///
-/// let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
-///   "request":{"userAttributes":{"email":"ada@example.com"}},"response":{"autoConfirmUser":false}}"#;
-/// let answer = futures_block_on(pool.invoke(event, &Context::new("r1"))).unwrap();
-/// assert!(String::from_utf8(answer).unwrap().contains(r#""autoConfirmUser":true"#));
-/// # fn futures_block_on<F: std::future::Future>(f: F) -> F::Output {
-/// #     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f)
-/// # }
+///     let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
+///       "request":{"userAttributes":{"email":"ada@example.com"}},"response":{"autoConfirmUser":false}}"#;
+///     let answer = pool.invoke(event, &Context::new("r1")).await.unwrap();
+///     assert!(String::from_utf8(answer).unwrap().contains(r#""autoConfirmUser":true"#));
+/// }
 /// ```
 pub struct Pool<S = ()> {
     state: S,
@@ -108,6 +147,14 @@ struct Route {
 
 impl Pool<()> {
     /// A pool whose handlers share no state.
+    ///
+    /// ```
+    /// use cognito_trigger::Pool;
+    ///
+    /// let pool = Pool::new();
+    /// assert!(pool.check().is_ok());
+    /// assert_eq!(pool.kinds().count(), 0);
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::with_state(())
@@ -122,6 +169,15 @@ impl Default for Pool<()> {
 
 impl<S: Send + Sync + 'static> Pool<S> {
     /// A pool lending `state` (built once, at cold start) to every handler that takes it.
+    ///
+    /// ```
+    /// use cognito_trigger::Pool;
+    ///
+    /// struct Config { allowed_domain: &'static str }
+    ///
+    /// let pool = Pool::with_state(Config { allowed_domain: "@example.com" });
+    /// assert_eq!(pool.state().allowed_domain, "@example.com");
+    /// ```
     pub fn with_state(state: S) -> Self {
         Self {
             state,
@@ -137,6 +193,16 @@ impl<S: Send + Sync + 'static> Pool<S> {
 
     /// Registers a handler (see [`handler!`](crate::handler)). A conflict with an earlier
     /// handler is recorded and reported by [`Pool::check`].
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, Pool, PostConfirmationEvent, TriggerKind};
+    ///
+    /// #[cognito_trigger(PostConfirmation)]
+    /// fn welcome(_event: &PostConfirmationEvent<'_>) {}
+    ///
+    /// let pool = Pool::new().handler(handler!(welcome));
+    /// assert_eq!(pool.kinds().collect::<Vec<_>>(), [TriggerKind::PostConfirmation]);
+    /// ```
     #[must_use]
     pub fn handler<H: Handler<S>>(mut self, handler: H) -> Self {
         let index = u16::try_from(self.handlers.len()).unwrap_or(u16::MAX);
@@ -178,6 +244,24 @@ impl<S: Send + Sync + 'static> Pool<S> {
     /// Lambda's; past it, the trigger answers by the handler's
     /// [`OnTimeout`](crate::OnTimeout) policy. The custom senders, which Cognito does not
     /// wait for ([`TriggerKind::cognito_waits`]), have Lambda's deadline only.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, Context, Pool, PreSignUpEvent};
+    /// use std::time::Duration;
+    ///
+    /// #[cognito_trigger(PreSignUp)]
+    /// async fn slow(_event: &PreSignUpEvent<'_>) {
+    ///     tokio::time::sleep(Duration::from_secs(1)).await;
+    /// }
+    ///
+    /// #[tokio::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let pool = Pool::new().handler(handler!(slow)).budget(Duration::from_millis(10));
+    ///     let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#;
+    ///     let error = pool.invoke(event, &Context::new("r1")).await.unwrap_err();
+    ///     assert_eq!(error.error_type(), "Timeout");
+    /// }
+    /// ```
     #[must_use]
     pub fn budget(mut self, budget: Duration) -> Self {
         self.budget = budget;
@@ -185,6 +269,19 @@ impl<S: Send + Sync + 'static> Pool<S> {
     }
 
     /// Sets what happens to events no handler claims (default: [`Unhandled::PassThrough`]).
+    ///
+    /// ```
+    /// use cognito_trigger::{Context, Pool, Unhandled};
+    ///
+    /// #[tokio::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let pool = Pool::new().unhandled(Unhandled::Refuse);
+    ///     let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#;
+    ///     let error = pool.invoke(event, &Context::new("r1")).await.unwrap_err();
+    ///     assert_eq!(error.error_type(), "UnhandledTrigger");
+    ///     assert_eq!(error.error_message(), "This function has no handler for PreSignUp_SignUp");
+    /// }
+    /// ```
     #[must_use]
     pub fn unhandled(mut self, policy: Unhandled) -> Self {
         self.unhandled = policy;
@@ -209,6 +306,21 @@ impl<S: Send + Sync + 'static> Pool<S> {
 
     /// Sample events (name, bytes) that the local run mode replays with `--samples`, or
     /// when started from a terminal without arguments.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, decode, handler, Pool, PreSignUpEvent};
+    ///
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn sign_up(_event: &PreSignUpEvent<'_>) {}
+    ///
+    /// const SAMPLES: &[(&str, &[u8])] = &[(
+    ///     "sign-up",
+    ///     br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#,
+    /// )];
+    /// let pool = Pool::new().handler(handler!(sign_up)).samples(SAMPLES);
+    /// assert!(pool.check().is_ok());
+    /// assert!(SAMPLES.iter().all(|(_, bytes)| decode(bytes).is_ok()));
+    /// ```
     #[must_use]
     pub fn samples(mut self, samples: &'static [(&'static str, &'static [u8])]) -> Self {
         self.samples = samples;
@@ -216,6 +328,20 @@ impl<S: Send + Sync + 'static> Pool<S> {
     }
 
     /// Whether the handlers can serve together.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, Pool, PostConfirmationEvent};
+    ///
+    /// #[cognito_trigger(PostConfirmation)]
+    /// fn welcome(_event: &PostConfirmationEvent<'_>) {}
+    ///
+    /// #[cognito_trigger(PostConfirmation)]
+    /// fn audit(_event: &PostConfirmationEvent<'_>) {}
+    ///
+    /// assert!(Pool::new().handler(handler!(welcome)).check().is_ok());
+    /// let conflict = Pool::new().handler(handler!(welcome)).handler(handler!(audit)).check().unwrap_err();
+    /// assert_eq!((conflict.first, conflict.second), ("welcome", "audit"));
+    /// ```
     ///
     /// # Errors
     /// The first pair of handlers that claim the same trigger source.
@@ -226,12 +352,31 @@ impl<S: Send + Sync + 'static> Pool<S> {
     }
 
     /// The state the pool lends its handlers.
+    ///
+    /// ```
+    /// use cognito_trigger::Pool;
+    ///
+    /// let pool = Pool::with_state(vec!["@example.com", "@example.org"]);
+    /// assert_eq!(pool.state().len(), 2);
+    /// ```
     #[must_use]
     pub fn state(&self) -> &S {
         &self.state
     }
 
     /// The triggers the pool serves, each once, in [`TriggerKind::ALL`] order.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, Pool, PostConfirmationEvent, PreSignUpEvent, TriggerKind};
+    ///
+    /// #[cognito_trigger(PostConfirmation)]
+    /// fn welcome(_event: &PostConfirmationEvent<'_>) {}
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn sign_up(_event: &PreSignUpEvent<'_>) {}
+    ///
+    /// let pool = Pool::new().handler(handler!(welcome)).handler(handler!(sign_up));
+    /// assert_eq!(pool.kinds().collect::<Vec<_>>(), [TriggerKind::PreSignUp, TriggerKind::PostConfirmation]);
+    /// ```
     pub fn kinds(&self) -> impl Iterator<Item = TriggerKind> + '_ {
         TriggerKind::ALL.iter().copied().filter(|kind| {
             let route = &self.routes[*kind as usize];
@@ -240,6 +385,18 @@ impl<S: Send + Sync + 'static> Pool<S> {
     }
 
     /// The pool's handlers' names, in registration order.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, Pool, PostConfirmationEvent, PreSignUpEvent};
+    ///
+    /// #[cognito_trigger(PostConfirmation)]
+    /// fn welcome(_event: &PostConfirmationEvent<'_>) {}
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn sign_up(_event: &PreSignUpEvent<'_>) {}
+    ///
+    /// let pool = Pool::new().handler(handler!(welcome)).handler(handler!(sign_up));
+    /// assert_eq!(pool.handler_names().collect::<Vec<_>>(), ["welcome", "sign_up"]);
+    /// ```
     pub fn handler_names(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.handlers.iter().map(|handler| handler.name())
     }
@@ -253,6 +410,24 @@ impl<S: Send + Sync + 'static> Pool<S> {
     }
 
     /// Answers one raw event: routes it to its handler and returns the bytes for Cognito.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, Context, Pool, PreSignUpEvent, PreSignUpResponse};
+    ///
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn auto_confirm(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
+    ///     PreSignUpResponse::new().confirm_user()
+    /// }
+    ///
+    /// #[tokio::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let pool = Pool::new().handler(handler!(auto_confirm));
+    ///     let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{"autoConfirmUser":false}}"#;
+    ///     let answer = pool.invoke(event, &Context::new("r1")).await.unwrap();
+    ///     let answer: serde_json::Value = serde_json::from_slice(&answer).unwrap();
+    ///     assert_eq!(answer["response"]["autoConfirmUser"], true);
+    /// }
+    /// ```
     ///
     /// # Errors
     /// The handler's rejection or failure, an input that is not a Cognito event, or (with

@@ -11,6 +11,20 @@ impl<S: Send + Sync + 'static> Pool<S> {
     /// Lambda runtime; anywhere else in the local run mode (see the `local` module docs),
     /// which then ends the process with its exit status.
     ///
+    /// ```no_run
+    /// use cognito_trigger::{cognito_trigger, handler, Pool, PostConfirmationEvent, PreSignUpEvent};
+    ///
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn sign_up(_event: &PreSignUpEvent<'_>) {}
+    /// #[cognito_trigger(PostConfirmation)]
+    /// fn welcome(_event: &PostConfirmationEvent<'_>) {}
+    ///
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
+    ///     Pool::new().handler(handler!(sign_up)).handler(handler!(welcome)).run().await
+    /// }
+    /// ```
+    ///
     /// # Errors
     /// A conflict between handlers, or a Lambda Runtime API that cannot be reached.
     pub async fn run(self) -> Result<(), lambda_runtime::Error> {
@@ -73,6 +87,28 @@ pub async fn run<H: Handler<()>>(handler: H) -> Result<(), lambda_runtime::Error
 }
 
 /// Serves one handler, lending it `state` (built once, at cold start) on every invocation.
+///
+/// ```no_run
+/// use cognito_trigger::{cognito_trigger, handler, PreSignUpEvent, PreSignUpResponse};
+///
+/// struct Config { allowed_domain: String }
+///
+/// #[cognito_trigger(PreSignUp)]
+/// fn sign_up(event: &PreSignUpEvent<'_>, config: &Config) -> PreSignUpResponse {
+///     let email = event.request.user_attributes.get("email").unwrap_or_default();
+///     if email.ends_with(&config.allowed_domain) {
+///         PreSignUpResponse::new().confirm_user()
+///     } else {
+///         PreSignUpResponse::new()
+///     }
+/// }
+///
+/// #[tokio::main]
+/// async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
+///     let config = Config { allowed_domain: "@example.com".to_owned() };
+///     cognito_trigger::run_with_state(handler!(sign_up), config).await
+/// }
+/// ```
 ///
 /// # Errors
 /// When the Lambda Runtime API cannot be reached.

@@ -407,6 +407,13 @@ pub enum OnTimeout {
 impl OnTimeout {
     /// The policy a trigger gets unless its handler says otherwise (the table's
     /// `on_timeout` column).
+    ///
+    /// ```
+    /// use cognito_trigger::{OnTimeout, TriggerKind};
+    ///
+    /// assert_eq!(OnTimeout::default_for(TriggerKind::CustomMessage), OnTimeout::FailOpen);
+    /// assert_eq!(OnTimeout::default_for(TriggerKind::CustomSmsSender), OnTimeout::FailClosed);
+    /// ```
     #[must_use]
     pub const fn default_for(kind: TriggerKind) -> Self {
         kind.facts().on_timeout
@@ -453,6 +460,15 @@ macro_rules! trigger_kinds {
     )*) => {
         /// Which trigger an event belongs to: one kind per Cognito trigger, and one per
         /// pre token generation version (their responses differ).
+        ///
+        /// ```
+        /// use cognito_trigger::TriggerKind;
+        ///
+        /// let kind = TriggerKind::PreTokenGenerationV2;
+        /// assert_eq!(kind.to_string(), "pre token generation V2_0");
+        /// assert_eq!(kind.source_prefix(), "TokenGeneration");
+        /// assert_eq!(kind.lambda_version(), Some("V2_0"));
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum TriggerKind {
@@ -461,6 +477,14 @@ macro_rules! trigger_kinds {
 
         impl TriggerKind {
             /// Every trigger kind.
+            ///
+            /// ```
+            /// use cognito_trigger::TriggerKind;
+            ///
+            /// assert_eq!(TriggerKind::ALL.len(), 15);
+            /// assert_eq!(TriggerKind::ALL[0], TriggerKind::PreSignUp);
+            /// assert!(TriggerKind::ALL.contains(&TriggerKind::InboundFederation));
+            /// ```
             pub const ALL: &'static [TriggerKind] = &[$(TriggerKind::$marker),*];
 
             const fn facts(self) -> &'static Facts {
@@ -488,6 +512,13 @@ for_each_trigger!(trigger_kinds);
 
 impl TriggerKind {
     /// The trigger's name in prose, e.g. `pre sign-up`.
+    ///
+    /// ```
+    /// use cognito_trigger::TriggerKind;
+    ///
+    /// assert_eq!(TriggerKind::PreSignUp.name(), "pre sign-up");
+    /// assert_eq!(TriggerKind::CustomSmsSender.name(), "custom SMS sender");
+    /// ```
     #[must_use]
     pub const fn name(self) -> &'static str {
         self.facts().name
@@ -495,6 +526,13 @@ impl TriggerKind {
 
     /// The prefix of its `triggerSource` values, without the `_`: `PreSignUp` for
     /// `PreSignUp_SignUp`, `TokenGeneration` for pre token generation.
+    ///
+    /// ```
+    /// use cognito_trigger::TriggerKind;
+    ///
+    /// assert_eq!(TriggerKind::PreSignUp.source_prefix(), "PreSignUp");
+    /// assert_eq!(TriggerKind::PreTokenGenerationV3.source_prefix(), "TokenGeneration");
+    /// ```
     #[must_use]
     pub const fn source_prefix(self) -> &'static str {
         self.facts().source_prefix
@@ -502,12 +540,26 @@ impl TriggerKind {
 
     /// Its key in a user pool's `LambdaConfig` (the API and CloudFormation use the
     /// same names). Pre token generation goes under `PreTokenGenerationConfig`.
+    ///
+    /// ```
+    /// use cognito_trigger::TriggerKind;
+    ///
+    /// assert_eq!(TriggerKind::CustomSmsSender.config_key(), "CustomSMSSender");
+    /// assert_eq!(TriggerKind::PreTokenGenerationV2.config_key(), "PreTokenGenerationConfig");
+    /// ```
     #[must_use]
     pub const fn config_key(self) -> &'static str {
         self.facts().config_key
     }
 
     /// The `LambdaVersion` to configure, for the triggers that have one.
+    ///
+    /// ```
+    /// use cognito_trigger::TriggerKind;
+    ///
+    /// assert_eq!(TriggerKind::PreTokenGenerationV3.lambda_version(), Some("V3_0"));
+    /// assert_eq!(TriggerKind::PreSignUp.lambda_version(), None);
+    /// ```
     #[must_use]
     pub const fn lambda_version(self) -> Option<&'static str> {
         self.facts().lambda_version
