@@ -12,6 +12,16 @@ use super::{WireDecode, WireField};
 ///
 /// Compares equal by text. Dereferences to serde_json's [`RawValue`], whose
 /// [`get`](RawValue::get) gives the text.
+///
+/// ```
+/// use cognito_trigger::RawEvent;
+///
+/// let raw = RawEvent::parse(br#"{"triggerSource":"PreSignUp_SignUp","request":{ "userAttributes": {} }}"#)?;
+/// let request = raw.request.unwrap();
+/// assert_eq!(request.get(), r#"{ "userAttributes": {} }"#);
+/// assert_eq!(format!("{request:?}"), "RawJson(24 bytes)");
+/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// ```
 #[derive(Clone, Copy)]
 pub struct RawJson<'a>(pub &'a RawValue);
 

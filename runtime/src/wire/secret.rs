@@ -26,17 +26,39 @@ pub struct Secret<'a>(Cow<'a, str>);
 
 impl<'a> Secret<'a> {
     /// Wraps a secret value.
+    ///
+    /// ```
+    /// use cognito_trigger::Secret;
+    ///
+    /// let code = Secret::new(String::from("AYADeD...encrypted"));
+    /// assert_eq!(code.to_string(), "[redacted]");
+    /// ```
     pub fn new(value: impl Into<Cow<'a, str>>) -> Self {
         Self(value.into())
     }
 
     /// The secret itself. Every read is visible at its call site.
+    ///
+    /// ```
+    /// use cognito_trigger::Secret;
+    ///
+    /// assert_eq!(Secret::new("hunter2").expose(), "hunter2");
+    /// ```
     #[must_use]
     pub fn expose(&self) -> &str {
         &self.0
     }
 
     /// A copy free of the input's lifetime.
+    ///
+    /// ```
+    /// use cognito_trigger::Secret;
+    ///
+    /// let text = String::from("hunter2");
+    /// let owned: Secret<'static> = Secret::new(text.as_str()).into_owned();
+    /// drop(text);
+    /// assert_eq!(owned.expose(), "hunter2");
+    /// ```
     #[must_use]
     pub fn into_owned(self) -> Secret<'static> {
         Secret(Cow::Owned(self.0.into_owned()))

@@ -49,6 +49,14 @@ pub struct StringMap<'a> {
 
 impl<'a> StringMap<'a> {
     /// An empty map, which is left out when encoded until an entry is added.
+    ///
+    /// ```
+    /// use cognito_trigger::StringMap;
+    ///
+    /// let map = StringMap::new();
+    /// assert!(map.is_empty());
+    /// assert_eq!(map.get("email"), None);
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self {
@@ -58,6 +66,14 @@ impl<'a> StringMap<'a> {
     }
 
     /// The value for `key`, if present.
+    ///
+    /// ```
+    /// use cognito_trigger::StringMap;
+    ///
+    /// let attributes: StringMap = [("email", "ada@example.com")].into_iter().collect();
+    /// assert_eq!(attributes.get("email"), Some("ada@example.com"));
+    /// assert_eq!(attributes.get("phone_number"), None);
+    /// ```
     #[must_use]
     pub fn get(&self, key: &str) -> Option<&str> {
         self.entries
@@ -69,6 +85,17 @@ impl<'a> StringMap<'a> {
 
     /// `true` when `key` is present with the value `"true"` (Cognito's boolean attributes,
     /// such as `email_verified`, are the strings `"true"` and `"false"`).
+    ///
+    /// ```
+    /// use cognito_trigger::StringMap;
+    ///
+    /// let attributes: StringMap = [("email_verified", "TRUE"), ("phone_number_verified", "false")]
+    ///     .into_iter()
+    ///     .collect();
+    /// assert!(attributes.is_true("email_verified"));
+    /// assert!(!attributes.is_true("phone_number_verified"));
+    /// assert!(!attributes.is_true("absent"));
+    /// ```
     #[must_use]
     pub fn is_true(&self, key: &str) -> bool {
         self.get(key)
@@ -76,12 +103,29 @@ impl<'a> StringMap<'a> {
     }
 
     /// Whether `key` is present.
+    ///
+    /// ```
+    /// use cognito_trigger::StringMap;
+    ///
+    /// let metadata: StringMap = [("source", "mobile")].into_iter().collect();
+    /// assert!(metadata.contains_key("source"));
+    /// assert!(!metadata.contains_key("campaign"));
+    /// ```
     #[must_use]
     pub fn contains_key(&self, key: &str) -> bool {
         self.entries.iter().any(|(k, _)| k == key)
     }
 
     /// Sets `key` to `value`, replacing any earlier value, and returns the old value.
+    ///
+    /// ```
+    /// use cognito_trigger::StringMap;
+    ///
+    /// let mut claims = StringMap::new();
+    /// assert_eq!(claims.insert("tier", "silver"), None);
+    /// assert_eq!(claims.insert("tier", "gold").as_deref(), Some("silver"));
+    /// assert_eq!(claims.get("tier"), Some("gold"));
+    /// ```
     pub fn insert(
         &mut self,
         key: impl Into<Cow<'a, str>>,
@@ -95,6 +139,15 @@ impl<'a> StringMap<'a> {
     }
 
     /// Removes `key` (every occurrence) and returns its last value.
+    ///
+    /// ```
+    /// use cognito_trigger::StringMap;
+    ///
+    /// let mut attributes: StringMap = [("email", "ada@example.com"), ("locale", "en")].into_iter().collect();
+    /// assert_eq!(attributes.remove("locale").as_deref(), Some("en"));
+    /// assert_eq!(attributes.remove("locale"), None);
+    /// assert_eq!(attributes.len(), 1);
+    /// ```
     pub fn remove(&mut self, key: &str) -> Option<Cow<'a, str>> {
         let mut removed = None;
         self.entries.retain_mut(|(k, v)| {
@@ -109,23 +162,54 @@ impl<'a> StringMap<'a> {
     }
 
     /// The number of entries.
+    ///
+    /// ```
+    /// use cognito_trigger::StringMap;
+    ///
+    /// let attributes: StringMap = [("sub", "42"), ("email", "ada@example.com")].into_iter().collect();
+    /// assert_eq!(attributes.len(), 2);
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether the map has no entries.
+    ///
+    /// ```
+    /// use cognito_trigger::PreSignUpEvent;
+    ///
+    /// let event = PreSignUpEvent::from_slice(br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
+    ///   "request":{"userAttributes":{"email":"ada@example.com"},"validationData":null},"response":{}}"#)?;
+    /// assert!(event.request.validation_data.is_empty());
+    /// assert!(!event.request.user_attributes.is_empty());
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// The entries, in input order.
+    ///
+    /// ```
+    /// use cognito_trigger::StringMap;
+    ///
+    /// let attributes: StringMap = [("sub", "42"), ("email", "ada@example.com")].into_iter().collect();
+    /// assert_eq!(attributes.iter().collect::<Vec<_>>(), [("sub", "42"), ("email", "ada@example.com")]);
+    /// ```
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
         self.entries.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
     }
 
     /// The keys, in input order.
+    ///
+    /// ```
+    /// use cognito_trigger::StringMap;
+    ///
+    /// let attributes: StringMap = [("sub", "42"), ("email", "ada@example.com")].into_iter().collect();
+    /// assert_eq!(attributes.keys().collect::<Vec<_>>(), ["sub", "email"]);
+    /// ```
     pub fn keys(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         self.entries.iter().map(|(k, _)| k.as_ref())
     }
@@ -134,6 +218,15 @@ impl<'a> StringMap<'a> {
     ///
     /// Where `{}` and an absent key mean different things to Cognito (for example an inbound
     /// federation `userAttributesToMap` of `{}` keeps every attribute), this says "send `{}`".
+    ///
+    /// ```
+    /// use cognito_trigger::{InboundFederationResponse, StringMap};
+    ///
+    /// let keep_all = InboundFederationResponse { user_attributes_to_map: StringMap::new().present(), ..Default::default() };
+    /// assert_eq!(serde_json::to_string(&keep_all).unwrap(), r#"{"userAttributesToMap":{}}"#);
+    /// let unset = InboundFederationResponse { user_attributes_to_map: StringMap::new(), ..Default::default() };
+    /// assert_eq!(serde_json::to_string(&unset).unwrap(), "{}");
+    /// ```
     #[must_use]
     pub fn present(mut self) -> Self {
         self.presence = Presence::Present;
@@ -141,6 +234,17 @@ impl<'a> StringMap<'a> {
     }
 
     /// A copy that owns all its strings, free of the input's lifetime.
+    ///
+    /// ```
+    /// use cognito_trigger::{PreSignUpEvent, StringMap};
+    ///
+    /// let attributes: StringMap<'static> = {
+    ///     let bytes = br#"{"triggerSource":"PreSignUp_SignUp","request":{"userAttributes":{"sub":"42"}}}"#.to_vec();
+    ///     PreSignUpEvent::from_slice(&bytes)?.request.user_attributes.into_owned()
+    /// };
+    /// assert_eq!(attributes.get("sub"), Some("42"));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn into_owned(self) -> StringMap<'static> {
         StringMap {
@@ -154,6 +258,14 @@ impl<'a> StringMap<'a> {
     }
 
     /// The entries as a standard `HashMap` of owned strings.
+    ///
+    /// ```
+    /// use cognito_trigger::StringMap;
+    ///
+    /// let attributes: StringMap = [("sub", "42")].into_iter().collect();
+    /// let map = attributes.to_hash_map();
+    /// assert_eq!(map.get("sub").map(String::as_str), Some("42"));
+    /// ```
     #[must_use]
     pub fn to_hash_map(&self) -> std::collections::HashMap<String, String> {
         self.iter()

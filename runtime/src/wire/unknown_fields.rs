@@ -50,6 +50,14 @@ impl PartialEq for UnknownFields<'_> {
 
 impl<'a> UnknownFields<'a> {
     /// No unknown fields.
+    ///
+    /// ```
+    /// use cognito_trigger::UnknownFields;
+    ///
+    /// let fields = UnknownFields::new();
+    /// assert!(fields.is_empty());
+    /// assert!(fields.get("anything").is_none());
+    /// ```
     #[must_use]
     pub const fn new() -> Self {
         Self {
@@ -60,6 +68,16 @@ impl<'a> UnknownFields<'a> {
     }
 
     /// The raw JSON of field `name`, if the object had it.
+    ///
+    /// ```
+    /// use cognito_trigger::PreSignUpEvent;
+    ///
+    /// let event = PreSignUpEvent::from_slice(br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
+    ///   "request":{},"response":{},"newField":[1, 2]}"#)?;
+    /// assert_eq!(event.unknown_fields.get("newField").map(|v| v.get()), Some("[1, 2]"));
+    /// assert!(event.unknown_fields.get("region").is_none());
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&RawValue> {
         self.entries
@@ -70,6 +88,15 @@ impl<'a> UnknownFields<'a> {
     }
 
     /// Sets field `name` to the given raw JSON, replacing an earlier value.
+    ///
+    /// ```
+    /// use cognito_trigger::UnknownFields;
+    /// use serde_json::value::RawValue;
+    ///
+    /// let mut fields = UnknownFields::new();
+    /// fields.insert("tier", RawValue::from_string(r#""gold""#.to_owned()).unwrap());
+    /// assert_eq!(fields.get("tier").unwrap().get(), r#""gold""#);
+    /// ```
     pub fn insert(&mut self, name: impl Into<Cow<'a, str>>, value: Box<RawValue>) {
         let name = name.into();
         self.entries.retain(|(k, _)| *k != name);
@@ -77,6 +104,16 @@ impl<'a> UnknownFields<'a> {
     }
 
     /// Removes field `name` and returns its raw JSON.
+    ///
+    /// ```
+    /// use cognito_trigger::UnknownFields;
+    /// use serde_json::value::RawValue;
+    ///
+    /// let mut fields = UnknownFields::new();
+    /// fields.insert("tier", RawValue::from_string("1".to_owned()).unwrap());
+    /// assert_eq!(fields.remove("tier").unwrap().get(), "1");
+    /// assert!(fields.is_empty());
+    /// ```
     pub fn remove(&mut self, name: &str) -> Option<Cow<'a, RawValue>> {
         let index = self.entries.iter().rposition(|(k, _)| k == name)?;
         let (_, value) = self.entries.remove(index);
@@ -85,23 +122,59 @@ impl<'a> UnknownFields<'a> {
     }
 
     /// The fields, in input order.
+    ///
+    /// ```
+    /// use cognito_trigger::PreSignUpEvent;
+    ///
+    /// let event = PreSignUpEvent::from_slice(br#"{"triggerSource":"PreSignUp_SignUp","a":1,"b":true}"#)?;
+    /// let fields: Vec<(&str, &str)> = event.unknown_fields.iter().map(|(k, v)| (k, v.get())).collect();
+    /// assert_eq!(fields, [("a", "1"), ("b", "true")]);
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &RawValue)> + '_ {
         self.entries.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
     }
 
     /// The number of unknown fields.
+    ///
+    /// ```
+    /// use cognito_trigger::PreSignUpEvent;
+    ///
+    /// let event = PreSignUpEvent::from_slice(br#"{"triggerSource":"PreSignUp_SignUp","a":1,"b":2}"#)?;
+    /// assert_eq!(event.unknown_fields.len(), 2);
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
     /// Whether there are none.
+    ///
+    /// ```
+    /// use cognito_trigger::PreSignUpEvent;
+    ///
+    /// let event = PreSignUpEvent::from_slice(br#"{"version":"1","triggerSource":"PreSignUp_SignUp"}"#)?;
+    /// assert!(event.unknown_fields.is_empty());
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
     /// A copy free of the input's lifetime.
+    ///
+    /// ```
+    /// use cognito_trigger::{PreSignUpEvent, UnknownFields};
+    ///
+    /// let fields: UnknownFields<'static> = {
+    ///     let bytes = br#"{"triggerSource":"PreSignUp_SignUp","newField":"x"}"#.to_vec();
+    ///     PreSignUpEvent::from_slice(&bytes)?.unknown_fields.into_owned()
+    /// };
+    /// assert_eq!(fields.get("newField").unwrap().get(), r#""x""#);
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn into_owned(self) -> UnknownFields<'static> {
         UnknownFields {
