@@ -27,9 +27,10 @@ pub type Outcome<T> = Result<Option<<T as Trigger>::Response>, TriggerError>;
 /// ```
 /// use cognito_trigger::{IntoOutcome, Outcome, PreSignUp, PreSignUpResponse, Reject};
 ///
-/// let nothing: Outcome<PreSignUp> = ().into_outcome();
+/// let nothing: Outcome<PreSignUp> = IntoOutcome::<PreSignUp>::into_outcome(());
 /// assert_eq!(nothing.unwrap(), None);
-/// let refused: Outcome<PreSignUp> = Err::<PreSignUpResponse, _>(Reject::new("No")).into_outcome();
+/// let refused: Result<PreSignUpResponse, Reject> = Err(Reject::new("No"));
+/// let refused: Outcome<PreSignUp> = refused.into_outcome();
 /// assert_eq!(refused.unwrap_err().rejection(), Some("No"));
 /// ```
 #[diagnostic::on_unimplemented(

@@ -32,6 +32,14 @@ pub use unknown_fields::UnknownFields;
 ///
 /// Implemented for the field types the event structs use; the impls decide what "nothing"
 /// looks like for each type (`null` for an `Option`, `null`/`{}`/`[]` for a map, ...).
+///
+/// ```
+/// use cognito_trigger::__private::WireDecode;
+///
+/// // An envelope string that is `null` reads as `""`.
+/// let mut json = serde_json::Deserializer::from_str("null");
+/// assert_eq!(<std::borrow::Cow<str> as WireDecode>::decode(&mut json).unwrap(), "");
+/// ```
 pub trait WireDecode<'de>: Sized {
     /// Decodes `Self` from one JSON value.
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error>;
@@ -42,6 +50,15 @@ pub trait WireDecode<'de>: Sized {
 /// A field is written when it was in the input (as it was: `null` stays `null`) or when
 /// it holds something other than what an absent key decodes to. So decoding and encoding
 /// give back the input exactly, and a value built in code writes only what was set.
+///
+/// ```
+/// use cognito_trigger::StringMap;
+/// use cognito_trigger::__private::WireField;
+///
+/// assert!(None::<bool>.is_unset());
+/// assert!(StringMap::new().is_unset());
+/// assert!(!StringMap::new().present().is_unset());
+/// ```
 pub trait WireField {
     /// `true` when the value is what an absent key decodes to (`None`, `""`, `[]`,
     /// `false`, an empty map that was not sent, a default struct).
@@ -49,10 +66,27 @@ pub trait WireField {
 }
 
 /// A [`DeserializeSeed`] that decodes a `T` through its [`WireDecode`] impl.
+///
+/// ```
+/// use cognito_trigger::__private::Wire;
+/// use serde::de::DeserializeSeed;
+///
+/// // A boolean Cognito documents as always present: `null` reads as `false`.
+/// let mut json = serde_json::Deserializer::from_str("null");
+/// assert!(!Wire::<bool>::new().deserialize(&mut json).unwrap());
+/// ```
 pub struct Wire<T>(PhantomData<fn() -> T>);
 
 impl<T> Wire<T> {
     /// The seed for `T`.
+    ///
+    /// ```
+    /// use cognito_trigger::__private::Wire;
+    /// use serde::de::DeserializeSeed;
+    ///
+    /// let mut json = serde_json::Deserializer::from_str(r#""ada""#);
+    /// assert_eq!(Wire::<Option<String>>::new().deserialize(&mut json).unwrap().as_deref(), Some("ada"));
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self(PhantomData)
@@ -138,6 +172,15 @@ impl WireField for String {
 ///
 /// Used where Cognito's model says "string" but documentation examples or client
 /// libraries show other JSON (`challengeAnswer`).
+///
+/// ```
+/// use cognito_trigger::__private::{LenientText, WireDecode};
+///
+/// let mut number = serde_json::Deserializer::from_str("42");
+/// assert_eq!(LenientText::decode(&mut number).unwrap().0, "42");
+/// let mut text = serde_json::Deserializer::from_str(r#""forty-two""#);
+/// assert_eq!(LenientText::decode(&mut text).unwrap().0, "forty-two");
+/// ```
 pub struct LenientText<'a>(pub Cow<'a, str>);
 
 impl<'de> WireDecode<'de> for LenientText<'de> {
@@ -272,6 +315,15 @@ impl WireField for serde_json::Map<String, serde_json::Value> {
 // ---------------------------------------------------------------------------------------
 
 /// Laying a handler's decisions over the response Cognito pre-filled.
+///
+/// ```
+/// use cognito_trigger::PreSignUpResponse;
+/// use cognito_trigger::__private::Overlay;
+///
+/// let mut prefilled = PreSignUpResponse::new().verify_email();
+/// prefilled.overlay(PreSignUpResponse::new().confirm_user());
+/// assert_eq!(prefilled, PreSignUpResponse::new().confirm_user().verify_email());
+/// ```
 pub trait Overlay {
     /// Every field `decided` sets replaces the same field of `self`; fields it leaves unset
     /// keep what Cognito sent (`null` stays `null`), and so do unknown fields it does not
