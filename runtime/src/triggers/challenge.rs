@@ -372,8 +372,10 @@ impl CreateAuthChallengeResponse {
     /// ```
     /// use cognito_trigger::CreateAuthChallengeResponse;
     ///
-    /// let response = CreateAuthChallengeResponse::new().public_parameter("deliveredTo", "a***@example.com");
-    /// assert_eq!(response.public_challenge_parameters.get("deliveredTo"), Some("a***@example.com"));
+    /// let response =
+    ///     CreateAuthChallengeResponse::new().public_parameter("deliveredTo", "a***@example.com");
+    /// let public = &response.public_challenge_parameters;
+    /// assert_eq!(public.get("deliveredTo"), Some("a***@example.com"));
     /// assert!(response.private_challenge_parameters.is_empty());
     /// ```
     #[must_use]
@@ -422,7 +424,8 @@ trigger_source! {
     /// ```
     /// use cognito_trigger::VerifyAuthChallengeResponseSource;
     ///
-    /// let source = VerifyAuthChallengeResponseSource::parse("VerifyAuthChallengeResponse_Authentication");
+    /// let wire = "VerifyAuthChallengeResponse_Authentication";
+    /// let source = VerifyAuthChallengeResponseSource::parse(wire);
     /// assert_eq!(source, VerifyAuthChallengeResponseSource::Authentication);
     /// assert!(source.is_known());
     /// ```

@@ -121,9 +121,9 @@ impl CustomMessageResponse {
     /// ```
     /// use cognito_trigger::CustomMessageResponse;
     ///
-    /// let response = CustomMessageResponse::new().email("Your code", "<p>Your code is {####}</p>");
+    /// let response = CustomMessageResponse::new().email("Your code", "<p>Code: {####}</p>");
     /// assert_eq!(response.email_subject.as_deref(), Some("Your code"));
-    /// assert_eq!(response.email_message.as_deref(), Some("<p>Your code is {####}</p>"));
+    /// assert_eq!(response.email_message.as_deref(), Some("<p>Code: {####}</p>"));
     /// assert_eq!(response.sms_message, None);
     /// ```
     #[must_use]

@@ -11,7 +11,8 @@ trigger_source! {
     /// ```
     /// use cognito_trigger::CustomEmailSenderSource;
     ///
-    /// let source = CustomEmailSenderSource::parse("CustomEmailSender_AccountTakeOverNotification");
+    /// let wire = "CustomEmailSender_AccountTakeOverNotification";
+    /// let source = CustomEmailSenderSource::parse(wire);
     /// assert_eq!(source, CustomEmailSenderSource::AccountTakeOverNotification);
     /// assert_eq!(CustomEmailSenderSource::SignUp.as_str(), "CustomEmailSender_SignUp");
     /// ```

@@ -137,7 +137,10 @@ wire_struct! {
     ///   "preferredRole":"arn:aws:iam::123456789012:role/admin"}"#;
     /// let configuration: GroupConfiguration = serde_json::from_str(json).unwrap();
     /// assert_eq!(configuration.groups_to_override, ["admins"]);
-    /// assert_eq!(configuration.preferred_role.as_deref(), Some("arn:aws:iam::123456789012:role/admin"));
+    /// assert_eq!(
+    ///     configuration.preferred_role.as_deref(),
+    ///     Some("arn:aws:iam::123456789012:role/admin"),
+    /// );
     /// ```
     pub struct GroupConfiguration<'a> {
         /// Group names.
@@ -160,7 +163,10 @@ wire_struct! {
 ///
 /// let json = r#"{"preferredRole":["arn:aws:iam::123456789012:role/admin","arn:aws:iam::123456789012:role/reader"]}"#;
 /// let configuration: GroupConfiguration = serde_json::from_str(json).unwrap();
-/// assert_eq!(configuration.preferred_role.as_deref(), Some("arn:aws:iam::123456789012:role/admin"));
+/// assert_eq!(
+///     configuration.preferred_role.as_deref(),
+///     Some("arn:aws:iam::123456789012:role/admin"),
+/// );
 ///
 /// let configuration: GroupConfiguration = serde_json::from_str(r#"{"preferredRole":null}"#).unwrap();
 /// assert_eq!(configuration.preferred_role, None);
@@ -258,7 +264,8 @@ wire_struct! {
     /// ```
     /// use cognito_trigger::GroupOverrideDetails;
     ///
-    /// let details = GroupOverrideDetails::groups(["admins"]).preferred_role("arn:aws:iam::123456789012:role/admin");
+    /// let details = GroupOverrideDetails::groups(["admins"])
+    ///     .preferred_role("arn:aws:iam::123456789012:role/admin");
     /// assert_eq!(
     ///     serde_json::to_string(&details).unwrap(),
     ///     r#"{"groupsToOverride":["admins"],"preferredRole":"arn:aws:iam::123456789012:role/admin"}"#,
@@ -298,7 +305,8 @@ impl GroupOverrideDetails {
     /// ```
     /// use cognito_trigger::GroupOverrideDetails;
     ///
-    /// let details = GroupOverrideDetails::groups(["admins"]).iam_roles(["arn:aws:iam::123456789012:role/admin"]);
+    /// let details = GroupOverrideDetails::groups(["admins"])
+    ///     .iam_roles(["arn:aws:iam::123456789012:role/admin"]);
     /// assert_eq!(
     ///     details.iam_roles_to_override,
     ///     Some(vec!["arn:aws:iam::123456789012:role/admin".to_owned()]),
@@ -315,7 +323,8 @@ impl GroupOverrideDetails {
     /// ```
     /// use cognito_trigger::GroupOverrideDetails;
     ///
-    /// let details = GroupOverrideDetails::groups(["admins"]).preferred_role("arn:aws:iam::123456789012:role/admin");
+    /// let details = GroupOverrideDetails::groups(["admins"])
+    ///     .preferred_role("arn:aws:iam::123456789012:role/admin");
     /// assert_eq!(details.preferred_role.as_deref(), Some("arn:aws:iam::123456789012:role/admin"));
     /// assert_eq!(details.iam_roles_to_override, None);
     /// ```
@@ -337,7 +346,8 @@ impl GroupOverrideDetails {
     /// let details = GroupOverrideDetails::from_request(&configuration)
     ///     .preferred_role("arn:aws:iam::123456789012:role/admin");
     /// assert_eq!(details.groups_to_override, Some(vec!["admins".to_owned()]));
-    /// assert_eq!(details.iam_roles_to_override, Some(vec!["arn:aws:iam::123456789012:role/admin".to_owned()]));
+    /// let roles = details.iam_roles_to_override.unwrap();
+    /// assert_eq!(roles, ["arn:aws:iam::123456789012:role/admin"]);
     /// ```
     #[must_use]
     pub fn from_request(configuration: &GroupConfiguration<'_>) -> Self {
@@ -441,9 +451,11 @@ impl PreTokenGenerationV1Response {
     /// ```
     /// use cognito_trigger::PreTokenGenerationV1Response;
     ///
-    /// let response = PreTokenGenerationV1Response::new().suppress_claim("email").suppress_claim("phone_number");
+    /// let response = PreTokenGenerationV1Response::new()
+    ///     .suppress_claim("email")
+    ///     .suppress_claim("phone_number");
     /// let details = response.claims_override_details.unwrap();
-    /// assert_eq!(details.claims_to_suppress, Some(vec!["email".to_owned(), "phone_number".to_owned()]));
+    /// assert_eq!(details.claims_to_suppress.unwrap(), ["email", "phone_number"]);
     /// ```
     #[must_use]
     pub fn suppress_claim(mut self, name: impl Into<String>) -> Self {
@@ -577,7 +589,7 @@ wire_struct! {
     /// let details = response.claims_and_scope_override_details.unwrap();
     /// let access = details.access_token_generation.unwrap();
     /// assert_eq!(access.scopes_to_add, Some(vec!["reports/read".to_owned()]));
-    /// assert_eq!(access.scopes_to_suppress, Some(vec!["aws.cognito.signin.user.admin".to_owned()]));
+    /// assert_eq!(access.scopes_to_suppress.unwrap(), ["aws.cognito.signin.user.admin"]);
     /// assert_eq!(access.claims_to_add_or_override, None);
     /// ```
     pub struct AccessTokenGeneration {
@@ -651,10 +663,12 @@ impl PreTokenGenerationV2Response {
     /// use cognito_trigger::PreTokenGenerationV2Response;
     /// use serde_json::json;
     ///
-    /// let response = PreTokenGenerationV2Response::new().add_access_token_claim("permissions", json!(["read", "write"]));
+    /// let response = PreTokenGenerationV2Response::new()
+    ///     .add_access_token_claim("permissions", json!(["read", "write"]));
     /// let value = serde_json::to_value(&response).unwrap();
+    /// let access = &value["claimsAndScopeOverrideDetails"]["accessTokenGeneration"];
     /// assert_eq!(
-    ///     value["claimsAndScopeOverrideDetails"]["accessTokenGeneration"]["claimsToAddOrOverride"],
+    ///     access["claimsToAddOrOverride"],
     ///     json!({"permissions": ["read", "write"]}),
     /// );
     /// ```
@@ -736,7 +750,8 @@ impl PreTokenGenerationV2Response {
     /// ```
     /// use cognito_trigger::PreTokenGenerationV2Response;
     ///
-    /// let response = PreTokenGenerationV2Response::new().suppress_scope("aws.cognito.signin.user.admin");
+    /// let response =
+    ///     PreTokenGenerationV2Response::new().suppress_scope("aws.cognito.signin.user.admin");
     /// assert_eq!(
     ///     serde_json::to_string(&response).unwrap(),
     ///     r#"{"claimsAndScopeOverrideDetails":{"accessTokenGeneration":{"scopesToSuppress":["aws.cognito.signin.user.admin"]}}}"#,
