@@ -600,11 +600,9 @@ fn challenge_undecided_breaks_when_nothing_is_decided() {
         Rule::ChallengeUndecided,
         "response.challengeName",
     );
-    let response = DefineAuthChallengeResponse {
-        issue_tokens: Some(false),
-        fail_authentication: Some(false),
-        ..DefineAuthChallengeResponse::default()
-    };
+    let mut response = DefineAuthChallengeResponse::default();
+    response.issue_tokens = Some(false);
+    response.fail_authentication = Some(false);
     assert_only(
         &define(response),
         Rule::ChallengeUndecided,

@@ -159,15 +159,15 @@ fn handler_impl(
     let arguments = handler.params.iter().map(|param| {
         let (function, value) = match param.role {
             Role::Event => {
-                let event_param = paths.item("EventParam");
+                let event_param = paths.private("EventParam");
                 (quote!(#event_param::<'_, '_, #marker>::from_event), &event)
             }
             Role::Context => {
-                let context_param = paths.item("ContextParam");
+                let context_param = paths.private("ContextParam");
                 (quote!(#context_param::<'_>::from_context), &context)
             }
             Role::State => {
-                let state_param = paths.item("StateParam");
+                let state_param = paths.private("StateParam");
                 let referent = &param.referent;
                 (quote!(#state_param::<'_, #referent>::from_state), &state)
             }

@@ -87,8 +87,7 @@ pub use event::{
     CLIENT_ID_NOT_APPLICABLE, CallerContext, Event, EventVersion, RawEvent, Trigger, TriggerSource,
 };
 pub use handler::{
-    Context, ContextParam, EventParam, Handler, HandlerInfo, IntoOutcome, IntoTriggerError,
-    Outcome, Reject, StateParam, TriggerError,
+    Context, Handler, HandlerInfo, IntoOutcome, IntoTriggerError, Outcome, Reject, TriggerError,
 };
 pub use invoke::{InvocationError, internal_error_message, invoke};
 pub use kinds::*;
@@ -104,6 +103,8 @@ pub use wire::{RawJson, Secret, StringMap, UnknownFields};
 /// change in any release.
 #[doc(hidden)]
 pub mod __private {
+    // How the attribute passes each parameter: only generated code names these.
+    pub use crate::handler::{ContextParam, EventParam, StateParam};
     pub use crate::wire::{LenientText, Overlay, StrSeed, Wire, WireDecode, WireField};
 
     /// The handler's return value as an [`Outcome`](crate::Outcome); the macro spans this

@@ -221,10 +221,11 @@ impl CallerContext<'_> {
     /// ```
     /// use cognito_trigger::CallerContext;
     ///
-    /// let admin = CallerContext { client_id: "CLIENT_ID_NOT_APPLICABLE".into(), ..Default::default() };
-    /// assert_eq!(admin.app_client_id(), None);
-    /// let app = CallerContext { client_id: "1example23456789".into(), ..Default::default() };
-    /// assert_eq!(app.app_client_id(), Some("1example23456789"));
+    /// let mut caller = CallerContext::default();
+    /// caller.client_id = "CLIENT_ID_NOT_APPLICABLE".into();
+    /// assert_eq!(caller.app_client_id(), None);
+    /// caller.client_id = "1example23456789".into();
+    /// assert_eq!(caller.app_client_id(), Some("1example23456789"));
     /// ```
     #[must_use]
     pub fn app_client_id(&self) -> Option<&str> {

@@ -40,6 +40,7 @@ pub use trigger::{Trigger, TriggerSource};
 /// # Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct Event<'a, T: Trigger> {
     /// The event schema version (`"1"`, or `"2"`/`"3"` for pre token generation V2/V3).
     pub version: EventVersion<'a>,

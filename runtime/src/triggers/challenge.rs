@@ -8,6 +8,14 @@ use crate::wire::{LenientText, StringMap, open_enum, wire_struct};
 open_enum! {
     /// A step of an authentication flow, as named in `session` entries and in define auth
     /// challenge's answer.
+    ///
+    /// ```
+    /// use cognito_trigger::ChallengeName;
+    ///
+    /// assert_eq!(ChallengeName::parse("SMS_MFA"), ChallengeName::SmsMfa);
+    /// assert_eq!(ChallengeName::CustomChallenge.as_str(), "CUSTOM_CHALLENGE");
+    /// assert_eq!(ChallengeName::parse("WEB_AUTHN"), ChallengeName::Other("WEB_AUTHN".to_owned()));
+    /// ```
     pub enum ChallengeName {
         /// Your own challenge, built by create auth challenge.
         CustomChallenge = "CUSTOM_CHALLENGE",
@@ -34,6 +42,16 @@ open_enum! {
 
 wire_struct! {
     /// One step the user went through, an element of `request.session`.
+    ///
+    /// ```
+    /// use cognito_trigger::{ChallengeName, ChallengeResult};
+    ///
+    /// let json = r#"{"challengeName":"CUSTOM_CHALLENGE","challengeResult":null,"challengeMetadata":"EMAIL_CODE"}"#;
+    /// let step: ChallengeResult = serde_json::from_str(json).unwrap();
+    /// assert_eq!(step.challenge_name, Some(ChallengeName::CustomChallenge));
+    /// assert!(!step.challenge_result);
+    /// assert_eq!(step.challenge_metadata.as_deref(), Some("EMAIL_CODE"));
+    /// ```
     pub struct ChallengeResult<'a> {
         /// Which challenge.
         "challengeName" => challenge_name: Option<ChallengeName>,
@@ -47,6 +65,15 @@ wire_struct! {
 impl ChallengeResult<'_> {
     /// Whether this step is `name` and the user passed it: the check to make before
     /// issuing tokens (a passed step of another kind must not count).
+    ///
+    /// ```
+    /// use cognito_trigger::{ChallengeName, ChallengeResult};
+    ///
+    /// let json = r#"{"challengeName":"PASSWORD_VERIFIER","challengeResult":true}"#;
+    /// let step: ChallengeResult = serde_json::from_str(json).unwrap();
+    /// assert!(step.passed(&ChallengeName::PasswordVerifier));
+    /// assert!(!step.passed(&ChallengeName::CustomChallenge));
+    /// ```
     #[must_use]
     pub fn passed(&self, name: &ChallengeName) -> bool {
         self.challenge_result && self.challenge_name.as_ref() == Some(name)
@@ -55,6 +82,16 @@ impl ChallengeResult<'_> {
 
 trigger_source! {
     /// Why define auth challenge ran.
+    ///
+    /// ```
+    /// use cognito_trigger::DefineAuthChallengeSource;
+    ///
+    /// assert_eq!(DefineAuthChallengeSource::KNOWN, [DefineAuthChallengeSource::Authentication]);
+    /// assert_eq!(
+    ///     DefineAuthChallengeSource::from("DefineAuthChallenge_Authentication"),
+    ///     DefineAuthChallengeSource::Authentication,
+    /// );
+    /// ```
     pub enum DefineAuthChallengeSource {
         /// A step of a custom authentication flow.
         Authentication = "DefineAuthChallenge_Authentication",
@@ -63,6 +100,20 @@ trigger_source! {
 
 wire_struct! {
     /// The request of a define auth challenge event.
+    ///
+    /// ```
+    /// use cognito_trigger::{ChallengeName, DefineAuthChallengeEvent};
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication",
+    ///   "request":{"userAttributes":{"email":"ada@example.com"},"session":[
+    ///     {"challengeName":"SRP_A","challengeResult":true},
+    ///     {"challengeName":"PASSWORD_VERIFIER","challengeResult":true}]},
+    ///   "response":{}}"#;
+    /// let event = DefineAuthChallengeEvent::from_slice(bytes)?;
+    /// assert_eq!(event.request.session.len(), 2);
+    /// assert_eq!(event.request.session[0].challenge_name, Some(ChallengeName::SrpA));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub struct DefineAuthChallengeRequest<'a> {
         /// The user's attributes.
         "userAttributes" => user_attributes: StringMap<'a>,
@@ -78,12 +129,41 @@ wire_struct! {
 
 impl<'a> DefineAuthChallengeRequest<'a> {
     /// The most recent step, if any.
+    ///
+    /// ```
+    /// use cognito_trigger::{ChallengeName, DefineAuthChallengeEvent, DefineAuthChallengeRequest};
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication",
+    ///   "request":{"userAttributes":{},"session":[
+    ///     {"challengeName":"CUSTOM_CHALLENGE","challengeResult":false},
+    ///     {"challengeName":"CUSTOM_CHALLENGE","challengeResult":true}]},
+    ///   "response":{}}"#;
+    /// let event = DefineAuthChallengeEvent::from_slice(bytes)?;
+    /// let last = event.request.last_challenge().unwrap();
+    /// assert!(last.passed(&ChallengeName::CustomChallenge));
+    /// assert!(DefineAuthChallengeRequest::default().last_challenge().is_none());
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn last_challenge(&self) -> Option<&ChallengeResult<'a>> {
         self.session.last()
     }
 
     /// How many `CUSTOM_CHALLENGE` steps the user has attempted.
+    ///
+    /// ```
+    /// use cognito_trigger::DefineAuthChallengeEvent;
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication",
+    ///   "request":{"userAttributes":{},"session":[
+    ///     {"challengeName":"PASSWORD_VERIFIER","challengeResult":true},
+    ///     {"challengeName":"CUSTOM_CHALLENGE","challengeResult":false},
+    ///     {"challengeName":"CUSTOM_CHALLENGE","challengeResult":false}]},
+    ///   "response":{}}"#;
+    /// let event = DefineAuthChallengeEvent::from_slice(bytes)?;
+    /// assert_eq!(event.request.custom_challenge_attempts(), 2);
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn custom_challenge_attempts(&self) -> usize {
         self.session
@@ -93,6 +173,16 @@ impl<'a> DefineAuthChallengeRequest<'a> {
     }
 
     /// Whether the username matched no user.
+    ///
+    /// ```
+    /// use cognito_trigger::DefineAuthChallengeEvent;
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication",
+    ///   "request":{"userAttributes":{},"session":[],"userNotFound":true},"response":{}}"#;
+    /// let event = DefineAuthChallengeEvent::from_slice(bytes)?;
+    /// assert!(event.request.is_user_not_found());
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn is_user_not_found(&self) -> bool {
         self.user_not_found == Some(true)
@@ -137,6 +227,16 @@ impl DefineAuthChallengeResponse {
     }
 
     /// Authentication succeeded: issue tokens.
+    ///
+    /// ```
+    /// use cognito_trigger::DefineAuthChallengeResponse;
+    ///
+    /// let response = DefineAuthChallengeResponse::succeed();
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"issueTokens":true,"failAuthentication":false}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn succeed() -> Self {
         Self {
@@ -147,6 +247,15 @@ impl DefineAuthChallengeResponse {
     }
 
     /// Authentication failed.
+    ///
+    /// ```
+    /// use cognito_trigger::DefineAuthChallengeResponse;
+    ///
+    /// let response = DefineAuthChallengeResponse::fail();
+    /// assert_eq!(response.fail_authentication, Some(true));
+    /// assert_eq!(response.issue_tokens, Some(false));
+    /// assert_eq!(response.challenge_name, None);
+    /// ```
     #[must_use]
     pub fn fail() -> Self {
         Self {
@@ -157,6 +266,16 @@ impl DefineAuthChallengeResponse {
     }
 
     /// Present `challenge` next.
+    ///
+    /// ```
+    /// use cognito_trigger::{ChallengeName, DefineAuthChallengeResponse};
+    ///
+    /// let response = DefineAuthChallengeResponse::next_challenge(ChallengeName::CustomChallenge);
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"challengeName":"CUSTOM_CHALLENGE","issueTokens":false,"failAuthentication":false}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn next_challenge(challenge: ChallengeName) -> Self {
         Self {
@@ -170,6 +289,14 @@ impl DefineAuthChallengeResponse {
 
 trigger_source! {
     /// Why create auth challenge ran.
+    ///
+    /// ```
+    /// use cognito_trigger::CreateAuthChallengeSource;
+    ///
+    /// let source = CreateAuthChallengeSource::Authentication;
+    /// assert_eq!(format!("{source}"), "CreateAuthChallenge_Authentication");
+    /// assert_eq!(source.position(), Some(0));
+    /// ```
     pub enum CreateAuthChallengeSource {
         /// Define auth challenge asked for `CUSTOM_CHALLENGE`.
         Authentication = "CreateAuthChallenge_Authentication",
@@ -178,6 +305,18 @@ trigger_source! {
 
 wire_struct! {
     /// The request of a create auth challenge event.
+    ///
+    /// ```
+    /// use cognito_trigger::{ChallengeName, CreateAuthChallengeEvent};
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"CreateAuthChallenge_Authentication",
+    ///   "request":{"userAttributes":{"email":"ada@example.com"},
+    ///              "challengeName":"CUSTOM_CHALLENGE","session":[]},"response":{}}"#;
+    /// let event = CreateAuthChallengeEvent::from_slice(bytes)?;
+    /// assert_eq!(event.request.challenge_name, Some(ChallengeName::CustomChallenge));
+    /// assert!(event.request.session.is_empty());
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub struct CreateAuthChallengeRequest<'a> {
         /// The user's attributes.
         "userAttributes" => user_attributes: StringMap<'a>,
@@ -216,12 +355,29 @@ wire_struct! {
 
 impl CreateAuthChallengeResponse {
     /// A response with no parameters.
+    ///
+    /// ```
+    /// use cognito_trigger::CreateAuthChallengeResponse;
+    ///
+    /// let response = CreateAuthChallengeResponse::new();
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), "{}");
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Adds a parameter the client sees.
+    ///
+    /// ```
+    /// use cognito_trigger::CreateAuthChallengeResponse;
+    ///
+    /// let response =
+    ///     CreateAuthChallengeResponse::new().public_parameter("deliveredTo", "a***@example.com");
+    /// let public = &response.public_challenge_parameters;
+    /// assert_eq!(public.get("deliveredTo"), Some("a***@example.com"));
+    /// assert!(response.private_challenge_parameters.is_empty());
+    /// ```
     #[must_use]
     pub fn public_parameter(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.public_challenge_parameters
@@ -230,6 +386,16 @@ impl CreateAuthChallengeResponse {
     }
 
     /// Adds a parameter only verify auth challenge sees.
+    ///
+    /// ```
+    /// use cognito_trigger::CreateAuthChallengeResponse;
+    ///
+    /// let response = CreateAuthChallengeResponse::new().private_parameter("answer", "482913");
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"privateChallengeParameters":{"answer":"482913"}}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn private_parameter(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.private_challenge_parameters
@@ -238,6 +404,13 @@ impl CreateAuthChallengeResponse {
     }
 
     /// Sets the label later `session` entries carry.
+    ///
+    /// ```
+    /// use cognito_trigger::CreateAuthChallengeResponse;
+    ///
+    /// let response = CreateAuthChallengeResponse::new().metadata("EMAIL_CODE");
+    /// assert_eq!(response.challenge_metadata.as_deref(), Some("EMAIL_CODE"));
+    /// ```
     #[must_use]
     pub fn metadata(mut self, metadata: impl Into<String>) -> Self {
         self.challenge_metadata = Some(metadata.into());
@@ -247,6 +420,15 @@ impl CreateAuthChallengeResponse {
 
 trigger_source! {
     /// Why verify auth challenge response ran.
+    ///
+    /// ```
+    /// use cognito_trigger::VerifyAuthChallengeResponseSource;
+    ///
+    /// let wire = "VerifyAuthChallengeResponse_Authentication";
+    /// let source = VerifyAuthChallengeResponseSource::parse(wire);
+    /// assert_eq!(source, VerifyAuthChallengeResponseSource::Authentication);
+    /// assert!(source.is_known());
+    /// ```
     pub enum VerifyAuthChallengeResponseSource {
         /// The client answered a custom challenge.
         Authentication = "VerifyAuthChallengeResponse_Authentication",
@@ -255,6 +437,19 @@ trigger_source! {
 
 wire_struct! {
     /// The request of a verify auth challenge response event.
+    ///
+    /// ```
+    /// use cognito_trigger::VerifyAuthChallengeResponseEvent;
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"VerifyAuthChallengeResponse_Authentication",
+    ///   "request":{"userAttributes":{},"privateChallengeParameters":{"answer":"482913"},
+    ///              "challengeAnswer":482913},"response":{}}"#;
+    /// let event = VerifyAuthChallengeResponseEvent::from_slice(bytes)?;
+    /// // A numeric answer is kept as its JSON text.
+    /// assert_eq!(event.request.challenge_answer, "482913");
+    /// assert_eq!(event.request.private_challenge_parameters.get("answer"), Some("482913"));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub struct VerifyAuthChallengeResponseRequest<'a> {
         /// The user's attributes.
         "userAttributes" => user_attributes: StringMap<'a>,
@@ -290,6 +485,13 @@ impl VerifyAuthChallengeResponseResponse {
     }
 
     /// The verdict on the answer.
+    ///
+    /// ```
+    /// use cognito_trigger::VerifyAuthChallengeResponseResponse;
+    ///
+    /// let response = VerifyAuthChallengeResponseResponse::answer(false);
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), r#"{"answerCorrect":false}"#);
+    /// ```
     #[must_use]
     pub fn answer(correct: bool) -> Self {
         Self {

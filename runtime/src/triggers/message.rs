@@ -7,6 +7,14 @@ use crate::wire::{StringMap, wire_struct};
 
 trigger_source! {
     /// Which message Cognito is about to send.
+    ///
+    /// ```
+    /// use cognito_trigger::CustomMessageSource;
+    ///
+    /// let source = CustomMessageSource::parse("CustomMessage_ForgotPassword");
+    /// assert_eq!(source, CustomMessageSource::ForgotPassword);
+    /// assert_eq!(CustomMessageSource::KNOWN.len(), 7);
+    /// ```
     pub enum CustomMessageSource {
         /// Confirmation code after sign-up.
         SignUp = "CustomMessage_SignUp",
@@ -27,6 +35,20 @@ trigger_source! {
 
 wire_struct! {
     /// The request of a custom message event.
+    ///
+    /// ```
+    /// use cognito_trigger::{CustomMessageEvent, CustomMessageSource};
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"CustomMessage_AdminCreateUser",
+    ///   "request":{"userAttributes":{"email":"ada@example.com"},
+    ///              "codeParameter":"{####}","usernameParameter":"{username}"},"response":{}}"#;
+    /// let event = CustomMessageEvent::from_slice(bytes)?;
+    /// assert_eq!(event.trigger_source, CustomMessageSource::AdminCreateUser);
+    /// assert_eq!(event.request.code_parameter, "{####}");
+    /// assert_eq!(event.request.username_parameter.as_deref(), Some("{username}"));
+    /// assert_eq!(event.request.link_parameter, None);
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub struct CustomMessageRequest<'a> {
         /// The user's attributes.
         "userAttributes" => user_attributes: StringMap<'a>,
@@ -67,12 +89,27 @@ wire_struct! {
 
 impl CustomMessageResponse {
     /// A response that keeps every template.
+    ///
+    /// ```
+    /// use cognito_trigger::CustomMessageResponse;
+    ///
+    /// let response = CustomMessageResponse::new();
+    /// assert_eq!(response.sms_message, None);
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), "{}");
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Sets the SMS text.
+    ///
+    /// ```
+    /// use cognito_trigger::CustomMessageResponse;
+    ///
+    /// let response = CustomMessageResponse::new().sms("Your code is {####}");
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), r#"{"smsMessage":"Your code is {####}"}"#);
+    /// ```
     #[must_use]
     pub fn sms(mut self, message: impl Into<String>) -> Self {
         self.sms_message = Some(message.into());
@@ -80,6 +117,15 @@ impl CustomMessageResponse {
     }
 
     /// Sets the email subject and body.
+    ///
+    /// ```
+    /// use cognito_trigger::CustomMessageResponse;
+    ///
+    /// let response = CustomMessageResponse::new().email("Your code", "<p>Code: {####}</p>");
+    /// assert_eq!(response.email_subject.as_deref(), Some("Your code"));
+    /// assert_eq!(response.email_message.as_deref(), Some("<p>Code: {####}</p>"));
+    /// assert_eq!(response.sms_message, None);
+    /// ```
     #[must_use]
     pub fn email(mut self, subject: impl Into<String>, body: impl Into<String>) -> Self {
         self.email_subject = Some(subject.into());

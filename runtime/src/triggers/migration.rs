@@ -5,6 +5,14 @@ use crate::wire::{Secret, StringMap, open_enum, wire_struct};
 
 trigger_source! {
     /// Why user migration ran.
+    ///
+    /// ```
+    /// use cognito_trigger::UserMigrationSource;
+    ///
+    /// let source = UserMigrationSource::parse("UserMigration_ForgotPassword");
+    /// assert_eq!(source, UserMigrationSource::ForgotPassword);
+    /// assert_eq!(UserMigrationSource::Authentication.as_str(), "UserMigration_Authentication");
+    /// ```
     pub enum UserMigrationSource {
         /// Password sign-in with a username the pool does not have.
         Authentication = "UserMigration_Authentication",
@@ -17,6 +25,19 @@ wire_struct! {
     /// The request of a user migration event. The envelope's `user_name` is what the user
     /// typed, possibly an alias such as an email address. There are no `userAttributes`:
     /// the user does not exist yet.
+    ///
+    /// ```
+    /// use cognito_trigger::UserMigrationEvent;
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"UserMigration_Authentication",
+    ///   "userName":"ada@example.com","request":{"password":"hunter2","validationData":{}},
+    ///   "response":{}}"#;
+    /// let event = UserMigrationEvent::from_slice(bytes)?;
+    /// let password = event.request.password.as_ref().unwrap();
+    /// assert_eq!(password.expose(), "hunter2");
+    /// assert_eq!(password.to_string(), "[redacted]");
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub struct UserMigrationRequest<'a> {
         /// The password the user typed, in plain text (`UserMigration_Authentication` only).
         /// Never log it: it prints as `[redacted]`.
@@ -37,6 +58,13 @@ impl<'a> UserMigrationRequest<'a> {
 
 open_enum! {
     /// The status a migrated user gets.
+    ///
+    /// ```
+    /// use cognito_trigger::FinalUserStatus;
+    ///
+    /// assert_eq!(FinalUserStatus::Confirmed.as_str(), "CONFIRMED");
+    /// assert_eq!(serde_json::to_string(&FinalUserStatus::ResetRequired).unwrap(), r#""RESET_REQUIRED""#);
+    /// ```
     pub enum FinalUserStatus {
         /// The user can sign in with the password they gave.
         Confirmed = "CONFIRMED",
@@ -47,6 +75,13 @@ open_enum! {
 
 open_enum! {
     /// What to do with the welcome message.
+    ///
+    /// ```
+    /// use cognito_trigger::MessageAction;
+    ///
+    /// assert_eq!(MessageAction::parse("SUPPRESS"), MessageAction::Suppress);
+    /// assert_eq!(MessageAction::Resend.as_str(), "RESEND");
+    /// ```
     pub enum MessageAction {
         /// Do not send it.
         Suppress = "SUPPRESS",
@@ -57,6 +92,17 @@ open_enum! {
 
 open_enum! {
     /// A channel for messages to the user.
+    ///
+    /// ```
+    /// use cognito_trigger::{DeliveryMedium, UserMigrationResponse};
+    ///
+    /// let mut response = UserMigrationResponse::new().attribute("email", "ada@example.com");
+    /// response.desired_delivery_mediums = Some(vec![DeliveryMedium::Email]);
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"userAttributes":{"email":"ada@example.com"},"desiredDeliveryMediums":["EMAIL"]}"#,
+    /// );
+    /// ```
     pub enum DeliveryMedium {
         /// Email.
         Email = "EMAIL",
@@ -97,12 +143,27 @@ wire_struct! {
 
 impl UserMigrationResponse {
     /// An empty response, which migrates nobody.
+    ///
+    /// ```
+    /// use cognito_trigger::UserMigrationResponse;
+    ///
+    /// let response = UserMigrationResponse::new();
+    /// assert!(!response.migrates_user());
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), "{}");
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Adds an attribute of the migrated user.
+    ///
+    /// ```
+    /// use cognito_trigger::UserMigrationResponse;
+    ///
+    /// let response = UserMigrationResponse::new().attribute("email", "ada@example.com");
+    /// assert_eq!(response.user_attributes.get("email"), Some("ada@example.com"));
+    /// ```
     #[must_use]
     pub fn attribute(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.user_attributes.insert(name.into(), value.into());
@@ -110,6 +171,15 @@ impl UserMigrationResponse {
     }
 
     /// Sets the migrated user's status.
+    ///
+    /// ```
+    /// use cognito_trigger::{FinalUserStatus, UserMigrationResponse};
+    ///
+    /// let response = UserMigrationResponse::new()
+    ///     .attribute("email", "ada@example.com")
+    ///     .status(FinalUserStatus::Confirmed);
+    /// assert_eq!(response.final_user_status, Some(FinalUserStatus::Confirmed));
+    /// ```
     #[must_use]
     pub fn status(mut self, status: FinalUserStatus) -> Self {
         self.final_user_status = Some(status);
@@ -117,6 +187,14 @@ impl UserMigrationResponse {
     }
 
     /// Skips the welcome message.
+    ///
+    /// ```
+    /// use cognito_trigger::{MessageAction, UserMigrationResponse};
+    ///
+    /// let response = UserMigrationResponse::new().suppress_welcome_message();
+    /// assert_eq!(response.message_action, Some(MessageAction::Suppress));
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), r#"{"messageAction":"SUPPRESS"}"#);
+    /// ```
     #[must_use]
     pub fn suppress_welcome_message(mut self) -> Self {
         self.message_action = Some(MessageAction::Suppress);
@@ -124,6 +202,13 @@ impl UserMigrationResponse {
     }
 
     /// Whether this response creates a user (it has attributes).
+    ///
+    /// ```
+    /// use cognito_trigger::UserMigrationResponse;
+    ///
+    /// assert!(!UserMigrationResponse::new().suppress_welcome_message().migrates_user());
+    /// assert!(UserMigrationResponse::new().attribute("email", "ada@example.com").migrates_user());
+    /// ```
     #[must_use]
     pub fn migrates_user(&self) -> bool {
         !self.user_attributes.is_empty()

@@ -69,5 +69,17 @@ wire_struct! {
     /// The response of triggers whose response Cognito does not read (post confirmation,
     /// pre and post authentication, the custom senders): `{}`. The event must still be
     /// returned; an error is how these triggers say no.
+    ///
+    /// ```
+    /// use cognito_trigger::{EmptyResponse, PostConfirmationEvent};
+    ///
+    /// assert_eq!(serde_json::to_string(&EmptyResponse::default()).unwrap(), "{}");
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp",
+    ///   "request":{"userAttributes":{}},"response":{}}"#;
+    /// let event = PostConfirmationEvent::from_slice(bytes)?;
+    /// assert_eq!(event.response, EmptyResponse::default());
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub struct EmptyResponse {}
 }

@@ -7,6 +7,15 @@ use crate::wire::{Secret, StringMap, wire_struct};
 
 trigger_source! {
     /// Which email Cognito hands to the custom email sender.
+    ///
+    /// ```
+    /// use cognito_trigger::CustomEmailSenderSource;
+    ///
+    /// let wire = "CustomEmailSender_AccountTakeOverNotification";
+    /// let source = CustomEmailSenderSource::parse(wire);
+    /// assert_eq!(source, CustomEmailSenderSource::AccountTakeOverNotification);
+    /// assert_eq!(CustomEmailSenderSource::SignUp.as_str(), "CustomEmailSender_SignUp");
+    /// ```
     pub enum CustomEmailSenderSource {
         /// Sign-up confirmation code.
         SignUp = "CustomEmailSender_SignUp",
@@ -30,6 +39,17 @@ trigger_source! {
 
 trigger_source! {
     /// Which SMS Cognito hands to the custom SMS sender.
+    ///
+    /// ```
+    /// use cognito_trigger::CustomSmsSenderSource;
+    ///
+    /// // Cognito spells the prefix `CustomSMSSender_`.
+    /// assert_eq!(CustomSmsSenderSource::SignUp.as_str(), "CustomSMSSender_SignUp");
+    /// assert_eq!(
+    ///     CustomSmsSenderSource::parse("CustomSMSSender_Authentication"),
+    ///     CustomSmsSenderSource::Authentication,
+    /// );
+    /// ```
     pub enum CustomSmsSenderSource {
         /// Sign-up confirmation code.
         SignUp = "CustomSMSSender_SignUp",
@@ -49,12 +69,48 @@ trigger_source! {
 }
 
 /// The request `type` of custom email sender events.
+///
+/// ```
+/// use cognito_trigger::{CUSTOM_EMAIL_SENDER_REQUEST_V1, CustomEmailSenderEvent};
+///
+/// let bytes = br#"{"version":"1","triggerSource":"CustomEmailSender_SignUp",
+///   "request":{"type":"customEmailSenderRequestV1","code":"AYADeD...",
+///              "userAttributes":{"email":"ada@example.com"}},"response":{}}"#;
+/// let event = CustomEmailSenderEvent::from_slice(bytes)?;
+/// assert_eq!(event.request.request_type, CUSTOM_EMAIL_SENDER_REQUEST_V1);
+/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// ```
 pub const CUSTOM_EMAIL_SENDER_REQUEST_V1: &str = "customEmailSenderRequestV1";
 /// The request `type` of custom SMS sender events.
+///
+/// ```
+/// use cognito_trigger::{CUSTOM_SMS_SENDER_REQUEST_V1, CustomSmsSenderEvent};
+///
+/// let bytes = br#"{"version":"1","triggerSource":"CustomSMSSender_SignUp",
+///   "request":{"type":"customSMSSenderRequestV1","code":"AYADeD...",
+///              "userAttributes":{"phone_number":"+15555550100"}},"response":{}}"#;
+/// let event = CustomSmsSenderEvent::from_slice(bytes)?;
+/// assert_eq!(event.request.request_type, CUSTOM_SMS_SENDER_REQUEST_V1);
+/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// ```
 pub const CUSTOM_SMS_SENDER_REQUEST_V1: &str = "customSMSSenderRequestV1";
 
 wire_struct! {
     /// The request of a custom email or SMS sender event.
+    ///
+    /// ```
+    /// use cognito_trigger::CustomEmailSenderEvent;
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"CustomEmailSender_ForgotPassword",
+    ///   "request":{"type":"customEmailSenderRequestV1","code":"AYADeD...",
+    ///              "userAttributes":{"email":"ada@example.com"}},"response":{}}"#;
+    /// let event = CustomEmailSenderEvent::from_slice(bytes)?;
+    /// let code = event.request.code.as_ref().unwrap();
+    /// assert_eq!(code.expose(), "AYADeD...");
+    /// assert_eq!(format!("{code:?}"), "Secret([redacted])");
+    /// assert_eq!(event.request.user_attributes.get("email"), Some("ada@example.com"));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub struct CustomSenderRequest<'a> {
         /// The schema tag: [`CUSTOM_EMAIL_SENDER_REQUEST_V1`] or
         /// [`CUSTOM_SMS_SENDER_REQUEST_V1`]. It says nothing about which message to send.

@@ -13,6 +13,14 @@ use crate::wire::{StringMap, WireDecode, WireField, wire_struct};
 trigger_source! {
     /// Why pre token generation ran. The same values appear in every version, except
     /// `ClientCredentials`, which only V3_0 sends.
+    ///
+    /// ```
+    /// use cognito_trigger::TokenGenerationSource;
+    ///
+    /// let source = TokenGenerationSource::parse("TokenGeneration_ClientCredentials");
+    /// assert_eq!(source, TokenGenerationSource::ClientCredentials);
+    /// assert_eq!(TokenGenerationSource::RefreshTokens.as_str(), "TokenGeneration_RefreshTokens");
+    /// ```
     pub enum TokenGenerationSource {
         /// Sign-in through managed login (including every federated sign-in).
         HostedAuth = "TokenGeneration_HostedAuth",
@@ -32,6 +40,20 @@ trigger_source! {
 wire_struct! {
     /// The request of a pre token generation event (the same for every version; `scopes`
     /// is sent from V2_0 on).
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV1Event;
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"TokenGeneration_HostedAuth",
+    ///   "request":{"userAttributes":{"sub":"42"},"groupConfiguration":{
+    ///     "groupsToOverride":["admins"],"iamRolesToOverride":[],"preferredRole":null}},
+    ///   "response":{}}"#;
+    /// let event = PreTokenGenerationV1Event::from_slice(bytes)?;
+    /// assert_eq!(event.request.user_attributes.get("sub"), Some("42"));
+    /// assert!(event.request.group_configuration.is_some());
+    /// assert_eq!(event.request.scopes, None); // V1_0 sends no scopes
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub struct PreTokenGenerationRequest<'a> {
         /// The user's attributes (absent or empty for client credentials).
         "userAttributes" => user_attributes: StringMap<'a>,
@@ -47,6 +69,18 @@ wire_struct! {
 
 impl PreTokenGenerationRequest<'_> {
     /// The user's groups; empty when Cognito sent none.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Event;
+    ///
+    /// let bytes = br#"{"version":"2","triggerSource":"TokenGeneration_Authentication",
+    ///   "request":{"userAttributes":{},"groupConfiguration":{
+    ///     "groupsToOverride":["admins","readers"],"iamRolesToOverride":[],"preferredRole":null}},
+    ///   "response":{}}"#;
+    /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
+    /// assert_eq!(event.request.groups().collect::<Vec<_>>(), ["admins", "readers"]);
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     pub fn groups(&self) -> impl Iterator<Item = &str> + '_ {
         self.group_configuration
             .iter()
@@ -54,12 +88,38 @@ impl PreTokenGenerationRequest<'_> {
     }
 
     /// Whether the user is in `group`.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Event;
+    ///
+    /// let bytes = br#"{"version":"2","triggerSource":"TokenGeneration_Authentication",
+    ///   "request":{"userAttributes":{},"groupConfiguration":{"groupsToOverride":["admins"]}},
+    ///   "response":{}}"#;
+    /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
+    /// assert!(event.request.is_member_of("admins"));
+    /// assert!(!event.request.is_member_of("readers"));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn is_member_of(&self, group: &str) -> bool {
         self.groups().any(|g| g == group)
     }
 
     /// The access token's scopes; empty for V1_0 events.
+    ///
+    /// ```
+    /// use cognito_trigger::{PreTokenGenerationV1Event, PreTokenGenerationV2Event};
+    ///
+    /// let bytes = br#"{"version":"2","triggerSource":"TokenGeneration_Authentication",
+    ///   "request":{"userAttributes":{},"scopes":["openid","email"]},"response":{}}"#;
+    /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
+    /// assert_eq!(event.request.scopes(), ["openid", "email"]);
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"TokenGeneration_Authentication",
+    ///   "request":{"userAttributes":{}},"response":{}}"#;
+    /// assert!(PreTokenGenerationV1Event::from_slice(bytes)?.request.scopes().is_empty());
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
     #[must_use]
     pub fn scopes(&self) -> &[Cow<'_, str>] {
         self.scopes.as_deref().unwrap_or_default()
@@ -68,6 +128,20 @@ impl PreTokenGenerationRequest<'_> {
 
 wire_struct! {
     /// The user's group membership as Cognito would put it in the tokens.
+    ///
+    /// ```
+    /// use cognito_trigger::GroupConfiguration;
+    ///
+    /// let json = r#"{"groupsToOverride":["admins"],
+    ///   "iamRolesToOverride":["arn:aws:iam::123456789012:role/admin"],
+    ///   "preferredRole":"arn:aws:iam::123456789012:role/admin"}"#;
+    /// let configuration: GroupConfiguration = serde_json::from_str(json).unwrap();
+    /// assert_eq!(configuration.groups_to_override, ["admins"]);
+    /// assert_eq!(
+    ///     configuration.preferred_role.as_deref(),
+    ///     Some("arn:aws:iam::123456789012:role/admin"),
+    /// );
+    /// ```
     pub struct GroupConfiguration<'a> {
         /// Group names.
         "groupsToOverride" => groups_to_override: Vec<Cow<'a, str>>,
@@ -80,6 +154,23 @@ wire_struct! {
 }
 
 /// `preferredRole` as sent: a string, `null`, or (in AWS examples) a list.
+///
+/// You never build one: it is how `GroupConfiguration::preferred_role` is decoded, and a
+/// list keeps its first element.
+///
+/// ```
+/// use cognito_trigger::GroupConfiguration;
+///
+/// let json = r#"{"preferredRole":["arn:aws:iam::123456789012:role/admin","arn:aws:iam::123456789012:role/reader"]}"#;
+/// let configuration: GroupConfiguration = serde_json::from_str(json).unwrap();
+/// assert_eq!(
+///     configuration.preferred_role.as_deref(),
+///     Some("arn:aws:iam::123456789012:role/admin"),
+/// );
+///
+/// let configuration: GroupConfiguration = serde_json::from_str(r#"{"preferredRole":null}"#).unwrap();
+/// assert_eq!(configuration.preferred_role, None);
+/// ```
 pub struct PreferredRole<'a>(Option<Cow<'a, str>>);
 
 impl<'a> From<PreferredRole<'a>> for Option<Cow<'a, str>> {
@@ -169,6 +260,17 @@ impl<'de> Deserialize<'de> for GroupOverride {
 
 wire_struct! {
     /// The groups and roles to put in the tokens.
+    ///
+    /// ```
+    /// use cognito_trigger::GroupOverrideDetails;
+    ///
+    /// let details = GroupOverrideDetails::groups(["admins"])
+    ///     .preferred_role("arn:aws:iam::123456789012:role/admin");
+    /// assert_eq!(
+    ///     serde_json::to_string(&details).unwrap(),
+    ///     r#"{"groupsToOverride":["admins"],"preferredRole":"arn:aws:iam::123456789012:role/admin"}"#,
+    /// );
+    /// ```
     pub struct GroupOverrideDetails {
         /// Group names for `cognito:groups` (ID and access token).
         "groupsToOverride" => groups_to_override: Option<Vec<String>>,
@@ -199,6 +301,17 @@ impl GroupOverrideDetails {
     }
 
     /// Sets the IAM roles (`cognito:roles` in the ID token).
+    ///
+    /// ```
+    /// use cognito_trigger::GroupOverrideDetails;
+    ///
+    /// let details = GroupOverrideDetails::groups(["admins"])
+    ///     .iam_roles(["arn:aws:iam::123456789012:role/admin"]);
+    /// assert_eq!(
+    ///     details.iam_roles_to_override,
+    ///     Some(vec!["arn:aws:iam::123456789012:role/admin".to_owned()]),
+    /// );
+    /// ```
     #[must_use]
     pub fn iam_roles<I: IntoIterator<Item = S>, S: Into<String>>(mut self, roles: I) -> Self {
         self.iam_roles_to_override = Some(roles.into_iter().map(Into::into).collect());
@@ -206,6 +319,15 @@ impl GroupOverrideDetails {
     }
 
     /// Sets the preferred role (`cognito:preferred_role` in the ID token).
+    ///
+    /// ```
+    /// use cognito_trigger::GroupOverrideDetails;
+    ///
+    /// let details = GroupOverrideDetails::groups(["admins"])
+    ///     .preferred_role("arn:aws:iam::123456789012:role/admin");
+    /// assert_eq!(details.preferred_role.as_deref(), Some("arn:aws:iam::123456789012:role/admin"));
+    /// assert_eq!(details.iam_roles_to_override, None);
+    /// ```
     #[must_use]
     pub fn preferred_role(mut self, role: impl Into<String>) -> Self {
         self.preferred_role = Some(role.into());
@@ -214,6 +336,19 @@ impl GroupOverrideDetails {
 
     /// The user's current groups and roles, as the request gave them: the starting point
     /// for a change that keeps the rest.
+    ///
+    /// ```
+    /// use cognito_trigger::{GroupConfiguration, GroupOverrideDetails};
+    ///
+    /// let json = r#"{"groupsToOverride":["admins"],
+    ///   "iamRolesToOverride":["arn:aws:iam::123456789012:role/admin"],"preferredRole":null}"#;
+    /// let configuration: GroupConfiguration = serde_json::from_str(json).unwrap();
+    /// let details = GroupOverrideDetails::from_request(&configuration)
+    ///     .preferred_role("arn:aws:iam::123456789012:role/admin");
+    /// assert_eq!(details.groups_to_override, Some(vec!["admins".to_owned()]));
+    /// let roles = details.iam_roles_to_override.unwrap();
+    /// assert_eq!(roles, ["arn:aws:iam::123456789012:role/admin"]);
+    /// ```
     #[must_use]
     pub fn from_request(configuration: &GroupConfiguration<'_>) -> Self {
         let owned = |items: &[Cow<'_, str>]| items.iter().map(|s| s.to_string()).collect();
@@ -252,6 +387,16 @@ wire_struct! {
 
 wire_struct! {
     /// V1_0 token changes.
+    ///
+    /// ```
+    /// use cognito_trigger::{GroupOverride, PreTokenGenerationV1Response};
+    ///
+    /// let response = PreTokenGenerationV1Response::new().add_claim("tenant", "acme");
+    /// let details = response.claims_override_details.unwrap();
+    /// assert_eq!(details.claims_to_add_or_override.get("tenant"), Some("acme"));
+    /// assert_eq!(details.claims_to_suppress, None);
+    /// assert_eq!(details.group_override_details, GroupOverride::Keep);
+    /// ```
     pub struct ClaimsOverrideDetails {
         /// ID token claims to add or replace (strings only in V1_0).
         "claimsToAddOrOverride" => claims_to_add_or_override: StringMap<'static>,
@@ -264,6 +409,14 @@ wire_struct! {
 
 impl PreTokenGenerationV1Response {
     /// A response that changes nothing.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV1Response;
+    ///
+    /// let response = PreTokenGenerationV1Response::new();
+    /// assert_eq!(response.claims_override_details, None);
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), "{}");
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -275,6 +428,16 @@ impl PreTokenGenerationV1Response {
     }
 
     /// Adds (or replaces) an ID token claim.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV1Response;
+    ///
+    /// let response = PreTokenGenerationV1Response::new().add_claim("tenant", "acme");
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"claimsOverrideDetails":{"claimsToAddOrOverride":{"tenant":"acme"}}}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn add_claim(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.details()
@@ -284,6 +447,16 @@ impl PreTokenGenerationV1Response {
     }
 
     /// Removes an ID token claim.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV1Response;
+    ///
+    /// let response = PreTokenGenerationV1Response::new()
+    ///     .suppress_claim("email")
+    ///     .suppress_claim("phone_number");
+    /// let details = response.claims_override_details.unwrap();
+    /// assert_eq!(details.claims_to_suppress.unwrap(), ["email", "phone_number"]);
+    /// ```
     #[must_use]
     pub fn suppress_claim(mut self, name: impl Into<String>) -> Self {
         self.details()
@@ -294,6 +467,17 @@ impl PreTokenGenerationV1Response {
     }
 
     /// Puts exactly these groups in the tokens.
+    ///
+    /// ```
+    /// use cognito_trigger::{GroupOverride, GroupOverrideDetails, PreTokenGenerationV1Response};
+    ///
+    /// let response = PreTokenGenerationV1Response::new().override_groups(["readers"]);
+    /// let details = response.claims_override_details.unwrap();
+    /// assert_eq!(
+    ///     details.group_override_details,
+    ///     GroupOverride::Replace(GroupOverrideDetails::groups(["readers"])),
+    /// );
+    /// ```
     #[must_use]
     pub fn override_groups<I: IntoIterator<Item = S>, S: Into<String>>(
         mut self,
@@ -305,6 +489,16 @@ impl PreTokenGenerationV1Response {
     }
 
     /// Sets what happens to the groups.
+    ///
+    /// ```
+    /// use cognito_trigger::{GroupOverride, PreTokenGenerationV1Response};
+    ///
+    /// let response = PreTokenGenerationV1Response::new().group_override(GroupOverride::Suppress);
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"claimsOverrideDetails":{"groupOverrideDetails":null}}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn group_override(mut self, group_override: GroupOverride) -> Self {
         self.details().group_override_details = group_override;
@@ -340,6 +534,16 @@ wire_struct! {
 
 wire_struct! {
     /// V2_0/V3_0 token changes.
+    ///
+    /// ```
+    /// use cognito_trigger::{GroupOverride, PreTokenGenerationV2Response};
+    ///
+    /// let response = PreTokenGenerationV2Response::new().add_id_token_claim("tenant", "acme");
+    /// let details = response.claims_and_scope_override_details.unwrap();
+    /// assert!(details.id_token_generation.is_some());
+    /// assert!(details.access_token_generation.is_none());
+    /// assert_eq!(details.group_override_details, GroupOverride::Keep);
+    /// ```
     pub struct ClaimsAndScopeOverrideDetails {
         /// ID token changes.
         "idTokenGeneration" => id_token_generation: Option<IdTokenGeneration>,
@@ -352,6 +556,18 @@ wire_struct! {
 
 wire_struct! {
     /// ID token changes.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Response;
+    ///
+    /// let response = PreTokenGenerationV2Response::new()
+    ///     .add_id_token_claim("tenant", "acme")
+    ///     .suppress_id_token_claim("email");
+    /// let details = response.claims_and_scope_override_details.unwrap();
+    /// let id_token = details.id_token_generation.unwrap();
+    /// assert_eq!(id_token.claims_to_add_or_override.unwrap()["tenant"], "acme");
+    /// assert_eq!(id_token.claims_to_suppress, Some(vec!["email".to_owned()]));
+    /// ```
     pub struct IdTokenGeneration {
         /// Claims to add or replace; values may be any JSON (not for `email_verified`,
         /// `phone_number_verified`, `updated_at`, `address`).
@@ -363,6 +579,19 @@ wire_struct! {
 
 wire_struct! {
     /// Access token changes.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Response;
+    ///
+    /// let response = PreTokenGenerationV2Response::new()
+    ///     .add_scope("reports/read")
+    ///     .suppress_scope("aws.cognito.signin.user.admin");
+    /// let details = response.claims_and_scope_override_details.unwrap();
+    /// let access = details.access_token_generation.unwrap();
+    /// assert_eq!(access.scopes_to_add, Some(vec!["reports/read".to_owned()]));
+    /// assert_eq!(access.scopes_to_suppress.unwrap(), ["aws.cognito.signin.user.admin"]);
+    /// assert_eq!(access.claims_to_add_or_override, None);
+    /// ```
     pub struct AccessTokenGeneration {
         /// Claims to add or replace; values may be any JSON.
         "claimsToAddOrOverride" => claims_to_add_or_override: Option<Map<String, Value>>,
@@ -378,6 +607,14 @@ wire_struct! {
 
 impl PreTokenGenerationV2Response {
     /// A response that changes nothing.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Response;
+    ///
+    /// let response = PreTokenGenerationV2Response::new();
+    /// assert_eq!(response.claims_and_scope_override_details, None);
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), "{}");
+    /// ```
     #[must_use]
     pub fn new() -> Self {
         Self::default()
@@ -401,6 +638,16 @@ impl PreTokenGenerationV2Response {
     }
 
     /// Adds (or replaces) an ID token claim.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Response;
+    ///
+    /// let response = PreTokenGenerationV2Response::new().add_id_token_claim("tenant", "acme");
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{"claimsToAddOrOverride":{"tenant":"acme"}}}}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn add_id_token_claim(mut self, name: impl Into<String>, value: impl Into<Value>) -> Self {
         self.id_token()
@@ -411,6 +658,20 @@ impl PreTokenGenerationV2Response {
     }
 
     /// Adds (or replaces) an access token claim.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Response;
+    /// use serde_json::json;
+    ///
+    /// let response = PreTokenGenerationV2Response::new()
+    ///     .add_access_token_claim("permissions", json!(["read", "write"]));
+    /// let value = serde_json::to_value(&response).unwrap();
+    /// let access = &value["claimsAndScopeOverrideDetails"]["accessTokenGeneration"];
+    /// assert_eq!(
+    ///     access["claimsToAddOrOverride"],
+    ///     json!({"permissions": ["read", "write"]}),
+    /// );
+    /// ```
     #[must_use]
     pub fn add_access_token_claim(
         mut self,
@@ -425,6 +686,16 @@ impl PreTokenGenerationV2Response {
     }
 
     /// Removes an ID token claim.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Response;
+    ///
+    /// let response = PreTokenGenerationV2Response::new().suppress_id_token_claim("email");
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"claimsAndScopeOverrideDetails":{"idTokenGeneration":{"claimsToSuppress":["email"]}}}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn suppress_id_token_claim(mut self, name: impl Into<String>) -> Self {
         self.id_token()
@@ -435,6 +706,16 @@ impl PreTokenGenerationV2Response {
     }
 
     /// Removes an access token claim.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Response;
+    ///
+    /// let response = PreTokenGenerationV2Response::new().suppress_access_token_claim("username");
+    /// let details = response.claims_and_scope_override_details.unwrap();
+    /// let access = details.access_token_generation.unwrap();
+    /// assert_eq!(access.claims_to_suppress, Some(vec!["username".to_owned()]));
+    /// assert!(details.id_token_generation.is_none());
+    /// ```
     #[must_use]
     pub fn suppress_access_token_claim(mut self, name: impl Into<String>) -> Self {
         self.access_token()
@@ -445,6 +726,16 @@ impl PreTokenGenerationV2Response {
     }
 
     /// Adds a scope to the access token.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Response;
+    ///
+    /// let response = PreTokenGenerationV2Response::new().add_scope("reports/read");
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"claimsAndScopeOverrideDetails":{"accessTokenGeneration":{"scopesToAdd":["reports/read"]}}}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn add_scope(mut self, scope: impl Into<String>) -> Self {
         self.access_token()
@@ -455,6 +746,17 @@ impl PreTokenGenerationV2Response {
     }
 
     /// Removes a scope from the access token.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Response;
+    ///
+    /// let response =
+    ///     PreTokenGenerationV2Response::new().suppress_scope("aws.cognito.signin.user.admin");
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"claimsAndScopeOverrideDetails":{"accessTokenGeneration":{"scopesToSuppress":["aws.cognito.signin.user.admin"]}}}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn suppress_scope(mut self, scope: impl Into<String>) -> Self {
         self.access_token()
@@ -465,6 +767,16 @@ impl PreTokenGenerationV2Response {
     }
 
     /// Puts exactly these groups in the tokens.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Response;
+    ///
+    /// let response = PreTokenGenerationV2Response::new().override_groups(["readers"]);
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"claimsAndScopeOverrideDetails":{"groupOverrideDetails":{"groupsToOverride":["readers"]}}}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn override_groups<I: IntoIterator<Item = S>, S: Into<String>>(
         mut self,
@@ -476,6 +788,16 @@ impl PreTokenGenerationV2Response {
     }
 
     /// Sets what happens to the groups.
+    ///
+    /// ```
+    /// use cognito_trigger::{GroupOverride, PreTokenGenerationV2Response};
+    ///
+    /// let response = PreTokenGenerationV2Response::new().group_override(GroupOverride::Suppress);
+    /// assert_eq!(
+    ///     serde_json::to_string(&response).unwrap(),
+    ///     r#"{"claimsAndScopeOverrideDetails":{"groupOverrideDetails":null}}"#,
+    /// );
+    /// ```
     #[must_use]
     pub fn group_override(mut self, group_override: GroupOverride) -> Self {
         self.details().group_override_details = group_override;

@@ -18,6 +18,8 @@ macro_rules! wire_struct {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq)]
+        // Cognito adds fields without notice; a new one here must not break users.
+        #[non_exhaustive]
         pub struct $name<'a> {
             $( $(#[$field_meta])* pub $field: $ty, )*
             /// Fields Cognito sent that this version of the crate does not model; they are
@@ -103,6 +105,7 @@ macro_rules! wire_struct {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq)]
+        #[non_exhaustive]
         pub struct $name {
             $( $(#[$field_meta])* pub $field: $ty, )*
             /// Fields Cognito sent that this version of the crate does not model; they are
