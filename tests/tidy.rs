@@ -307,3 +307,78 @@ fn readme_lists_every_response_rule() {
         "README.md's table of response rules differs from runtime/src/rules.md: copy it over"
     );
 }
+
+/// Public items of the runtime whose rustdoc has no example (a fenced code block).
+fn public_items_without_example(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().map(str::trim_start).collect();
+    let mut missing = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let Some(item) = line.strip_prefix("pub ") else {
+            continue;
+        };
+        let item = item
+            .trim_start_matches("async ")
+            .trim_start_matches("const fn ");
+        let kinds = [
+            "fn ", "struct ", "enum ", "trait ", "type ", "const ", "static ",
+        ];
+        let is_item =
+            line.starts_with("pub const fn ") || kinds.iter().any(|k| item.starts_with(k));
+        // Items a macro declares get their docs (and examples) from the macro's caller;
+        // a sealed trait lives in a private module, out of users' reach.
+        if !is_item || item.contains('$') || item.starts_with("trait Sealed") {
+            continue;
+        }
+        let doc: Vec<&str> = lines[..index]
+            .iter()
+            .rev()
+            .take_while(|l| {
+                l.starts_with("///")
+                    || l.starts_with("#[")
+                    || l.starts_with(")]")
+                    || l.starts_with("message =")
+                    || l.starts_with("label =")
+                    || l.starts_with("note =")
+            })
+            .copied()
+            .collect();
+        // Hidden items and the README's doctest holder are not in the rendered docs.
+        if doc
+            .iter()
+            .any(|l| l.contains("doc(hidden)") || l.contains("cfg(doctest)"))
+        {
+            continue;
+        }
+        if !doc
+            .iter()
+            .any(|l| l.starts_with("/// ```") || l.contains("\\n```"))
+        {
+            missing.push(format!("line {}: {line}", index + 1));
+        }
+    }
+    missing
+}
+
+#[test]
+fn public_items_have_an_example() {
+    let mut missing = Vec::new();
+    for (path, text) in sources(&workspace().join("runtime/src")) {
+        for item in public_items_without_example(&text) {
+            missing.push(format!("{}: {item}", path.display()));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "public items without an example in their rustdoc:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn item_without_example_is_found() {
+    let text = "/// With one.\n///\n/// ```\n/// assert!(true);\n/// ```\npub fn a() {}\n/// Words only.\npub fn b() {}\n";
+    assert_eq!(
+        public_items_without_example(text),
+        ["line 8: pub fn b() {}"]
+    );
+}

@@ -107,6 +107,7 @@ pub mod __private {
     pub use crate::handler::{ContextParam, EventParam, StateParam};
     pub use crate::wire::{LenientText, Overlay, StrSeed, Wire, WireDecode, WireField};
 
+    #[doc(hidden)]
     /// The handler's return value as an [`Outcome`](crate::Outcome); the macro spans this
     /// call at the user's return type, so a wrong type is reported there.
     pub fn into_outcome<T: crate::Trigger, R: crate::IntoOutcome<T>>(
@@ -115,6 +116,7 @@ pub mod __private {
         value.into_outcome()
     }
 
+    #[doc(hidden)]
     /// Fails to compile (in a `const` item) when handlers `A` and `B` claim a trigger
     /// source in common: how [`pool!`](crate::pool) refuses a conflict.
     pub const fn assert_no_conflict<A: crate::HandlerInfo, B: crate::HandlerInfo>(
@@ -214,6 +216,11 @@ macro_rules! pool {
 /// userPoolId, clientId, requestId and handler.
 ///
 /// Call it once, at the start of `main`.
+///
+/// ```
+/// cognito_trigger::init_logging();
+/// assert!(tracing::dispatcher::has_been_set());
+/// ```
 pub fn init_logging() {
     lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
 }

@@ -185,7 +185,8 @@ impl Serialize for EventVersion<'_> {
 /// ```
 /// use cognito_trigger::{CallerContext, CLIENT_ID_NOT_APPLICABLE};
 ///
-/// let admin = CallerContext { client_id: CLIENT_ID_NOT_APPLICABLE.into(), ..Default::default() };
+/// let mut admin = CallerContext::default();
+/// admin.client_id = CLIENT_ID_NOT_APPLICABLE.into();
 /// assert_eq!(admin.client_id, "CLIENT_ID_NOT_APPLICABLE");
 /// assert_eq!(admin.app_client_id(), None);
 /// ```

@@ -5,6 +5,7 @@ use super::Context;
 use crate::event::{Event, Trigger};
 
 /// The event parameter of a `T` handler: `&Event<'_, T>` (such as `&PreSignUpEvent<'_>`).
+#[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not the event of a `{T}` handler",
     label = "expected `&Event<'_, {T}>` here",
@@ -25,6 +26,7 @@ impl<'r, 'e, T: Trigger> EventParam<'r, 'e, T> for &'r Event<'e, T> {
 }
 
 /// A context parameter: `&cognito_trigger::Context` or `&lambda_runtime::Context`.
+#[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a context a trigger handler can take",
     label = "taken as the Lambda context because its type is named `Context`",
@@ -50,6 +52,7 @@ impl<'c> ContextParam<'c> for &'c lambda_runtime::Context {
 }
 
 /// The shared-state parameter of a handler whose state is `S`: `&S`.
+#[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not the shared state `&{S}` this handler is run with",
     label = "the shared-state parameter",

@@ -250,9 +250,11 @@ macro_rules! open_enum {
 
         impl $name {
             /// Every documented value, in documentation order.
+            #[doc = ::std::concat!("\n```\nuse cognito_trigger::", ::std::stringify!($name), ";\n\nassert!(", ::std::stringify!($name), "::KNOWN.iter().all(", ::std::stringify!($name), "::is_known));\n```")]
             pub const KNOWN: &'static [$name] = &[$($name::$variant),*];
 
             /// The value's position in [`Self::KNOWN`]; `None` for `Other`.
+            #[doc = ::std::concat!("\n```\nuse cognito_trigger::", ::std::stringify!($name), ";\n\nassert_eq!(", ::std::stringify!($name), "::KNOWN[0].position(), Some(0));\nassert_eq!(", ::std::stringify!($name), "::parse(\"Not_Yet_Known\").position(), None);\n```")]
             #[must_use]
             pub const fn position(&self) -> ::std::option::Option<usize> {
                 let mut index = 0;
@@ -267,6 +269,7 @@ macro_rules! open_enum {
             }
 
             /// The value as it appears on the wire.
+            #[doc = ::std::concat!("\n```\nuse cognito_trigger::", ::std::stringify!($name), ";\n\nlet first = &", ::std::stringify!($name), "::KNOWN[0];\nassert_eq!(", ::std::stringify!($name), "::parse(first.as_str()), *first);\nassert_eq!(", ::std::stringify!($name), "::parse(\"Not_Yet_Known\").as_str(), \"Not_Yet_Known\");\n```")]
             #[must_use]
             pub fn as_str(&self) -> &str {
                 match self {
@@ -276,6 +279,7 @@ macro_rules! open_enum {
             }
 
             /// Parses a wire value; unknown values become `Other`.
+            #[doc = ::std::concat!("\n```\nuse cognito_trigger::", ::std::stringify!($name), ";\n\nassert_eq!(", ::std::stringify!($name), "::parse(\"Not_Yet_Known\"), ", ::std::stringify!($name), "::Other(\"Not_Yet_Known\".into()));\n```")]
             #[must_use]
             pub fn parse(value: &str) -> Self {
                 match value {
@@ -285,6 +289,7 @@ macro_rules! open_enum {
             }
 
             /// Whether this is one of the documented values.
+            #[doc = ::std::concat!("\n```\nuse cognito_trigger::", ::std::stringify!($name), ";\n\nassert!(", ::std::stringify!($name), "::KNOWN[0].is_known());\nassert!(!", ::std::stringify!($name), "::parse(\"Not_Yet_Known\").is_known());\n```")]
             #[must_use]
             pub fn is_known(&self) -> bool {
                 !matches!(self, Self::Other(_))

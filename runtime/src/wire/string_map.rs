@@ -222,10 +222,11 @@ impl<'a> StringMap<'a> {
     /// ```
     /// use cognito_trigger::{InboundFederationResponse, StringMap};
     ///
-    /// let keep_all = InboundFederationResponse { user_attributes_to_map: StringMap::new().present(), ..Default::default() };
-    /// assert_eq!(serde_json::to_string(&keep_all).unwrap(), r#"{"userAttributesToMap":{}}"#);
-    /// let unset = InboundFederationResponse { user_attributes_to_map: StringMap::new(), ..Default::default() };
-    /// assert_eq!(serde_json::to_string(&unset).unwrap(), "{}");
+    /// let mut response = InboundFederationResponse::default();
+    /// response.user_attributes_to_map = StringMap::new();
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), "{}");
+    /// response.user_attributes_to_map = StringMap::new().present();
+    /// assert_eq!(serde_json::to_string(&response).unwrap(), r#"{"userAttributesToMap":{}}"#);
     /// ```
     #[must_use]
     pub fn present(mut self) -> Self {
