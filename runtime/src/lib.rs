@@ -58,6 +58,7 @@
 //! # Ok::<(), cognito_trigger::DecodeError>(())
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("guide.md")]
 
 // The layers, bottom up; each uses only those below it (`tests/tidy.rs` checks there is no

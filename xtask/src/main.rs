@@ -107,7 +107,13 @@ const CI: &[Step] = &[
     },
     Step::Cargo {
         what: "documentation",
-        args: &["doc", "--workspace", "--no-deps", "--locked"],
+        args: &[
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--locked",
+            "--all-features",
+        ],
         env: &[("RUSTDOCFLAGS", "-D warnings")],
     },
     Step::Cargo {

@@ -84,7 +84,9 @@ impl StdError for Reject {}
 /// Any `std::error::Error + Send + Sync + 'static` converts into it with `?`; it is a
 /// rejection when the error, or an error in its `source()` chain, is a [`Reject`], and an
 /// internal failure otherwise. (It is not itself a `std::error::Error`, so that this
-/// conversion can exist, as with `anyhow::Error`.) With thiserror, wrap a `Reject` as a
+/// conversion can exist, as with `anyhow::Error`.) A handler may also return
+/// `anyhow::Error` or `Box<dyn Error + Send + Sync>` directly: see
+/// [`IntoTriggerError`](crate::IntoTriggerError). With thiserror, wrap a `Reject` as a
 /// source (`#[from]` or `#[source]`); `#[error(transparent)]` would hide it from the chain.
 ///
 /// ```
@@ -140,6 +142,34 @@ impl TriggerError {
     /// ```
     pub fn internal(error: impl Into<Box<dyn StdError + Send + Sync + 'static>>) -> Self {
         Self::classify(error.into())
+    }
+
+    /// An `anyhow::Error`: a rejection when a [`Reject`] is anywhere in its chain (the
+    /// error itself or one it has context for), an internal failure otherwise. Handlers
+    /// returning `anyhow::Result` get this without calling it.
+    ///
+    /// ```
+    /// use anyhow::Context as _;
+    /// use cognito_trigger::{Reject, TriggerError};
+    ///
+    /// let refused = TriggerError::from_anyhow(Reject::new("Sign-up is closed").into());
+    /// assert_eq!(refused.rejection(), Some("Sign-up is closed"));
+    /// let with_context = Err::<(), _>(Reject::new("Sign-up is closed")).context("invitations").unwrap_err();
+    /// assert_eq!(TriggerError::from_anyhow(with_context).rejection(), Some("Sign-up is closed"));
+    /// assert_eq!(TriggerError::from_anyhow(anyhow::anyhow!("directory down")).rejection(), None);
+    /// ```
+    #[cfg(feature = "anyhow")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "anyhow")))]
+    pub fn from_anyhow(error: anyhow::Error) -> Self {
+        match error
+            .chain()
+            .find_map(|cause| cause.downcast_ref::<Reject>())
+        {
+            Some(reject) => Self {
+                repr: Repr::Reject(reject.clone()),
+            },
+            None => Self::internal(error),
+        }
     }
 
     /// The end user's message, when this is a rejection.

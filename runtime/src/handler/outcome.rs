@@ -56,30 +56,60 @@ impl<T: Trigger, R: IntoOutcome<T>, E: IntoTriggerError> IntoOutcome<T> for Resu
     }
 }
 
-/// An error type a handler may return.
+/// An error type a handler may return: [`Reject`](crate::Reject), any
+/// `std::error::Error + Send + Sync + 'static`, `Box<dyn Error + Send + Sync>`,
+/// `anyhow::Error` (or any error that converts into such a box, as `eyre::Report` does),
+/// or [`TriggerError`]. It is a rejection, which the end user reads, when a `Reject` is the
+/// error or in its `source()` chain (for `anyhow::Error`, with the `anyhow` feature); anything
+/// else is an internal failure, logged and hidden. Plain text (`String`, `&str`) converts too, as an internal failure: only a
+/// `Reject` is ever shown to the end user.
 ///
 /// ```
 /// use cognito_trigger::{IntoTriggerError, Reject};
 ///
 /// assert_eq!(Reject::new("Closed").into_trigger_error().rejection(), Some("Closed"));
 /// assert_eq!(std::io::Error::other("timeout").into_trigger_error().rejection(), None);
+///
+/// let boxed: Box<dyn std::error::Error + Send + Sync> = Box::new(Reject::new("Closed"));
+/// assert_eq!(boxed.into_trigger_error().rejection(), Some("Closed"));
+/// assert_eq!("directory down".into_trigger_error().rejection(), None);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a trigger handler's error type",
     label = "this error type",
-    note = "use `cognito_trigger::Reject` for a message the end user reads, any `std::error::Error + Send + Sync + 'static` for an internal failure, or `cognito_trigger::TriggerError`"
+    note = "use `cognito_trigger::Reject` for a message the end user reads; any `std::error::Error + Send + Sync + 'static`, `Box<dyn Error + Send + Sync>` or `anyhow::Error` for an internal failure; or `cognito_trigger::TriggerError`"
 )]
 pub trait IntoTriggerError {
     /// Converts into the framework's error.
     fn into_trigger_error(self) -> TriggerError;
 }
 
+// Whatever converts into a boxed error: every `std::error::Error + Send + Sync`, the box
+// itself, and `anyhow::Error` (which provides that conversion). Separate impls for the box
+// or for anyhow would overlap with one over `std::error::Error` (rustc cannot rule out
+// those types implementing it later), so one impl covers them all, with no dependency.
 // Not offered as a suggestion, so a wrong error type is reported as "cannot be a trigger
-// handler's error type" rather than as a missing `std::error::Error` impl.
+// handler's error type" rather than as a missing conversion.
 #[diagnostic::do_not_recommend]
-impl<E: StdError + Send + Sync + 'static> IntoTriggerError for E {
+impl<E: Into<Box<dyn StdError + Send + Sync + 'static>> + 'static> IntoTriggerError for E {
     fn into_trigger_error(self) -> TriggerError {
-        TriggerError::from(self)
+        // anyhow's conversion into a box hides the outermost error from `downcast` (a bare
+        // `anyhow::Error::from(Reject)` would read as internal), so an `anyhow::Error` goes
+        // through its own chain. A type check, not a separate impl: see above.
+        #[cfg(feature = "anyhow")]
+        let this = {
+            let any: Box<dyn std::any::Any> = Box::new(self);
+            match any.downcast::<anyhow::Error>() {
+                Ok(error) => return TriggerError::from_anyhow(*error),
+                Err(any) => match any.downcast::<E>() {
+                    Ok(this) => *this,
+                    Err(_) => unreachable!("the value is an `E`"),
+                },
+            }
+        };
+        #[cfg(not(feature = "anyhow"))]
+        let this = self;
+        TriggerError::internal(this)
     }
 }
 
