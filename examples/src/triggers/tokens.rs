@@ -2,9 +2,9 @@
 //! form (ID and access tokens, scopes, and machine-to-machine tokens).
 
 use cognito_trigger::{
-    GroupOverride, GroupOverrideDetails, PreTokenGenerationRequest, PreTokenGenerationV1Event,
-    PreTokenGenerationV1Response, PreTokenGenerationV2Event, PreTokenGenerationV2Response,
-    PreTokenGenerationV3Event, TokenGenerationSource, cognito_trigger,
+    PreTokenGenerationRequest, PreTokenGenerationV1Event, PreTokenGenerationV1Response,
+    PreTokenGenerationV2Event, PreTokenGenerationV2Response, PreTokenGenerationV3Event,
+    TokenGenerationSource, cognito_trigger,
 };
 
 /// V1_0: adds the user's tier as a claim, hides the internal notes attribute, and puts
@@ -15,16 +15,10 @@ pub fn id_token_claims(event: &PreTokenGenerationV1Event<'_>) -> PreTokenGenerat
     let response = PreTokenGenerationV1Response::new()
         .add_claim("tier", attributes.get("custom:tier").unwrap_or("free"))
         .suppress_claim("custom:internal_notes");
-    match &event.request.group_configuration {
-        Some(groups) if attributes.is_true("email_verified") => {
-            let mut details = GroupOverrideDetails::from_request(groups);
-            details
-                .groups_to_override
-                .get_or_insert_with(Vec::new)
-                .push("verified".to_owned());
-            response.group_override(GroupOverride::Replace(details))
-        }
-        _ => response,
+    if attributes.is_true("email_verified") {
+        response.add_group(&event.request, "verified")
+    } else {
+        response
     }
 }
 

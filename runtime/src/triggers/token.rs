@@ -68,6 +68,26 @@ wire_struct! {
 }
 
 impl PreTokenGenerationRequest<'_> {
+    /// The user's groups, roles and preferred role as they are, to change and send back;
+    /// no groups when Cognito sent `groupConfiguration: null`.
+    ///
+    /// ```
+    /// use cognito_trigger::PreTokenGenerationV2Event;
+    ///
+    /// let bytes = br#"{"version":"2","triggerSource":"TokenGeneration_Authentication",
+    ///   "request":{"userAttributes":{},"groupConfiguration":null},"response":{}}"#;
+    /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
+    /// assert_eq!(event.request.current_groups().groups_to_override, Some(vec![]));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
+    #[must_use]
+    pub fn current_groups(&self) -> GroupOverrideDetails {
+        self.group_configuration.as_ref().map_or_else(
+            || GroupOverrideDetails::groups(std::iter::empty::<String>()),
+            GroupOverrideDetails::from_request,
+        )
+    }
+
     /// The user's groups; empty when Cognito sent none.
     ///
     /// ```
@@ -359,6 +379,55 @@ impl GroupOverrideDetails {
             ..Self::default()
         }
     }
+
+    /// These groups with `group` added (once: a group already there stays where it is).
+    ///
+    /// ```
+    /// use cognito_trigger::GroupOverrideDetails;
+    ///
+    /// let details = GroupOverrideDetails::groups(["readers"]).with_group("beta").with_group("readers");
+    /// assert_eq!(details.groups_to_override, Some(vec!["readers".to_owned(), "beta".to_owned()]));
+    /// ```
+    #[must_use]
+    pub fn with_group(mut self, group: impl Into<String>) -> Self {
+        let group = group.into();
+        let groups = self.groups_to_override.get_or_insert_with(Vec::new);
+        if !groups.contains(&group) {
+            groups.push(group);
+        }
+        self
+    }
+
+    /// These groups without `group` (its roles, which Cognito does not tie to a group
+    /// here, are left as they are).
+    ///
+    /// ```
+    /// use cognito_trigger::GroupOverrideDetails;
+    ///
+    /// let details = GroupOverrideDetails::groups(["readers", "beta"]).without_group("beta");
+    /// assert_eq!(details.groups_to_override, Some(vec!["readers".to_owned()]));
+    /// ```
+    #[must_use]
+    pub fn without_group(mut self, group: &str) -> Self {
+        if let Some(groups) = &mut self.groups_to_override {
+            groups.retain(|kept| kept != group);
+        }
+        self
+    }
+}
+
+/// The groups to send once `change` is applied: to those already decided, or else to the
+/// user's current groups and roles (none when Cognito sent `groupConfiguration: null`).
+fn changed_groups(
+    decided: &GroupOverride,
+    request: &PreTokenGenerationRequest<'_>,
+    change: impl FnOnce(GroupOverrideDetails) -> GroupOverrideDetails,
+) -> GroupOverride {
+    let start = match decided {
+        GroupOverride::Replace(details) => details.clone(),
+        GroupOverride::Keep | GroupOverride::Suppress => request.current_groups(),
+    };
+    GroupOverride::Replace(change(start))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -502,6 +571,54 @@ impl PreTokenGenerationV1Response {
     #[must_use]
     pub fn group_override(mut self, group_override: GroupOverride) -> Self {
         self.details().group_override_details = group_override;
+        self
+    }
+
+    /// Keeps the user's groups (or those already decided) and adds `group` to them.
+    ///
+    /// ```
+    /// use cognito_trigger::{PreTokenGenerationV1Event, PreTokenGenerationV1Response};
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"TokenGeneration_Authentication",
+    ///   "request":{"userAttributes":{},"groupConfiguration":{"groupsToOverride":["readers"]}},"response":{}}"#;
+    /// let event = PreTokenGenerationV1Event::from_slice(bytes)?;
+    /// let response = PreTokenGenerationV1Response::new().add_group(&event.request, "beta");
+    /// assert!(serde_json::to_string(&response).unwrap().contains(r#""groupsToOverride":["readers","beta"]"#));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
+    #[must_use]
+    pub fn add_group(
+        mut self,
+        request: &PreTokenGenerationRequest<'_>,
+        group: impl Into<String>,
+    ) -> Self {
+        let details = self.details();
+        details.group_override_details =
+            changed_groups(&details.group_override_details, request, |d| {
+                d.with_group(group)
+            });
+        self
+    }
+
+    /// Keeps the user's groups (or those already decided) but `group`.
+    ///
+    /// ```
+    /// use cognito_trigger::{PreTokenGenerationV1Event, PreTokenGenerationV1Response};
+    ///
+    /// let bytes = br#"{"version":"1","triggerSource":"TokenGeneration_Authentication",
+    ///   "request":{"userAttributes":{},"groupConfiguration":{"groupsToOverride":["readers","beta"]}},"response":{}}"#;
+    /// let event = PreTokenGenerationV1Event::from_slice(bytes)?;
+    /// let response = PreTokenGenerationV1Response::new().remove_group(&event.request, "beta");
+    /// assert!(serde_json::to_string(&response).unwrap().contains(r#""groupsToOverride":["readers"]"#));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
+    #[must_use]
+    pub fn remove_group(mut self, request: &PreTokenGenerationRequest<'_>, group: &str) -> Self {
+        let details = self.details();
+        details.group_override_details =
+            changed_groups(&details.group_override_details, request, |d| {
+                d.without_group(group)
+            });
         self
     }
 }
@@ -801,6 +918,54 @@ impl PreTokenGenerationV2Response {
     #[must_use]
     pub fn group_override(mut self, group_override: GroupOverride) -> Self {
         self.details().group_override_details = group_override;
+        self
+    }
+
+    /// Keeps the user's groups (or those already decided) and adds `group` to them.
+    ///
+    /// ```
+    /// use cognito_trigger::{PreTokenGenerationV2Event, PreTokenGenerationV2Response};
+    ///
+    /// let bytes = br#"{"version":"2","triggerSource":"TokenGeneration_Authentication",
+    ///   "request":{"userAttributes":{},"groupConfiguration":{"groupsToOverride":["readers"]}},"response":{}}"#;
+    /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
+    /// let response = PreTokenGenerationV2Response::new().add_group(&event.request, "beta");
+    /// assert!(serde_json::to_string(&response).unwrap().contains(r#""groupsToOverride":["readers","beta"]"#));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
+    #[must_use]
+    pub fn add_group(
+        mut self,
+        request: &PreTokenGenerationRequest<'_>,
+        group: impl Into<String>,
+    ) -> Self {
+        let details = self.details();
+        details.group_override_details =
+            changed_groups(&details.group_override_details, request, |d| {
+                d.with_group(group)
+            });
+        self
+    }
+
+    /// Keeps the user's groups (or those already decided) but `group`.
+    ///
+    /// ```
+    /// use cognito_trigger::{PreTokenGenerationV2Event, PreTokenGenerationV2Response};
+    ///
+    /// let bytes = br#"{"version":"2","triggerSource":"TokenGeneration_Authentication",
+    ///   "request":{"userAttributes":{},"groupConfiguration":{"groupsToOverride":["readers","beta"]}},"response":{}}"#;
+    /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
+    /// let response = PreTokenGenerationV2Response::new().remove_group(&event.request, "beta");
+    /// assert!(serde_json::to_string(&response).unwrap().contains(r#""groupsToOverride":["readers"]"#));
+    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// ```
+    #[must_use]
+    pub fn remove_group(mut self, request: &PreTokenGenerationRequest<'_>, group: &str) -> Self {
+        let details = self.details();
+        details.group_override_details =
+            changed_groups(&details.group_override_details, request, |d| {
+                d.without_group(group)
+            });
         self
     }
 }
