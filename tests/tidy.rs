@@ -215,20 +215,26 @@ fn undocumented_public_items(text: &str) -> Vec<String> {
     missing
 }
 
-#[test]
-fn public_items_have_rustdoc() {
-    let mut missing = Vec::new();
-    for dir in ["runtime/src", "macros/src"] {
+/// Fails with every finding of `check` in the sources under `dirs`, `what` saying what
+/// they lack.
+fn assert_no_finding(dirs: &[&str], check: fn(&str) -> Vec<String>, what: &str) {
+    let mut findings = Vec::new();
+    for dir in dirs {
         for (path, text) in sources(&workspace().join(dir)) {
-            for item in undocumented_public_items(&text) {
-                missing.push(format!("{}: {item}", path.display()));
+            for finding in check(&text) {
+                findings.push(format!("{}: {finding}", path.display()));
             }
         }
     }
-    assert!(
-        missing.is_empty(),
-        "public items without rustdoc:\n{}",
-        missing.join("\n")
+    assert!(findings.is_empty(), "{what}:\n{}", findings.join("\n"));
+}
+
+#[test]
+fn public_items_have_rustdoc() {
+    assert_no_finding(
+        &["runtime/src", "macros/src"],
+        undocumented_public_items,
+        "public items without rustdoc",
     );
 }
 
@@ -361,16 +367,10 @@ fn public_items_without_example(text: &str) -> Vec<String> {
 
 #[test]
 fn public_items_have_an_example() {
-    let mut missing = Vec::new();
-    for (path, text) in sources(&workspace().join("runtime/src")) {
-        for item in public_items_without_example(&text) {
-            missing.push(format!("{}: {item}", path.display()));
-        }
-    }
-    assert!(
-        missing.is_empty(),
-        "public items without an example in their rustdoc:\n{}",
-        missing.join("\n")
+    assert_no_finding(
+        &["runtime/src"],
+        public_items_without_example,
+        "public items without an example in their rustdoc",
     );
 }
 
