@@ -22,6 +22,16 @@ fn anyhow_reject_with_context(_event: &PreSignUpEvent<'_>) -> anyhow::Result<()>
 }
 
 #[cognito_trigger(PreSignUp)]
+fn anyhow_reject_as_context(event: &PreSignUpEvent<'_>) -> anyhow::Result<()> {
+    let _email = event
+        .request
+        .user_attributes
+        .get("email")
+        .context(Reject::new("Sign-up is closed"))?;
+    Ok(())
+}
+
+#[cognito_trigger(PreSignUp)]
 fn anyhow_message(_event: &PreSignUpEvent<'_>) -> anyhow::Result<()> {
     anyhow::bail!("the directory is down")
 }
@@ -43,6 +53,7 @@ fn a_reject_inside_anyhow_is_what_the_user_reads() {
     for error in [
         testing::answer(&handler!(anyhow_reject), &(), SIGN_UP).unwrap_err(),
         testing::answer(&handler!(anyhow_reject_with_context), &(), SIGN_UP).unwrap_err(),
+        testing::answer(&handler!(anyhow_reject_as_context), &(), SIGN_UP).unwrap_err(),
         testing::answer(&handler!(boxed_reject), &(), SIGN_UP).unwrap_err(),
     ] {
         assert_eq!(error.error_type(), "Rejected");

@@ -216,7 +216,9 @@ macro_rules! pool {
 /// stdout stays clean. Every invocation's lines carry its span: trigger, triggerSource,
 /// userPoolId, clientId, requestId and handler.
 ///
-/// Call it once, at the start of `main`.
+/// [`Pool::run`], [`run`] and [`run_with_state`] call it when nothing set up logging
+/// before them; call it yourself at the start of `main` to log from your own start-up code
+/// too, or install your own `tracing` subscriber instead.
 ///
 /// ```
 /// cognito_trigger::init_logging();

@@ -4,7 +4,7 @@
 //! ```text
 //! my-function [FILE ...]                one event per file
 //! my-function [-]                       JSON Lines on stdin, one event per line
-//! my-function --samples                 replay the bundled sample events, with a report
+//! my-function --samples                 replay the sample events given to `Pool::samples`
 //! my-function --lambda-config ARN       print the user pool's LambdaConfig for this function
 //! my-function --help
 //! ```
@@ -27,7 +27,7 @@ use crate::pool::Pool;
 const USAGE: &str = "\
 usage: FUNCTION [FILE ...]            answer the event in each file (a JSON document)
        FUNCTION [-]                   answer JSON Lines on stdin, one event per line
-       FUNCTION --samples             replay the bundled sample events, with a report
+       FUNCTION --samples             replay the sample events given to Pool::samples
        FUNCTION --lambda-config ARN   print the user pool's LambdaConfig for this function
 
 Outside AWS Lambda (no AWS_LAMBDA_RUNTIME_API), each event gets exactly one line on stdout:
@@ -95,7 +95,10 @@ fn parse_args(
             Some("-h" | "--help") => return Ok(Mode::Help),
             Some("--samples") if has_samples => return Ok(Mode::Samples),
             Some("--samples") => {
-                return Err("this function has no bundled sample events".to_owned());
+                return Err(
+                    "this function has no sample events (register them with Pool::samples)"
+                        .to_owned(),
+                );
             }
             Some("--lambda-config") => {
                 return match args.next().and_then(|arn| arn.into_string().ok()) {

@@ -29,6 +29,11 @@ impl<S: Send + Sync + 'static> Pool<S> {
     /// A conflict between handlers, or a Lambda Runtime API that cannot be reached.
     pub async fn run(self) -> Result<(), lambda_runtime::Error> {
         self.check()?;
+        // Warnings, rejections and internal failures must reach Lambda's log even when
+        // `main` set up no logging; a subscriber the user installed is kept.
+        if !tracing::dispatcher::has_been_set() {
+            crate::init_logging();
+        }
         if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none() {
             let status = crate::local::run(&self).await;
             std::process::exit(status);

@@ -144,8 +144,9 @@ impl TriggerError {
         Self::classify(error.into())
     }
 
-    /// An `anyhow::Error`: a rejection when a [`Reject`] is anywhere in its chain (the
-    /// error itself or one it has context for), an internal failure otherwise. Handlers
+    /// An `anyhow::Error`: a rejection when a [`Reject`] is anywhere in it (the error
+    /// itself, the context given to it, or an error it has context for), an internal
+    /// failure otherwise. Handlers
     /// returning `anyhow::Result` get this without calling it.
     ///
     /// ```
@@ -156,17 +157,26 @@ impl TriggerError {
     /// assert_eq!(refused.rejection(), Some("Sign-up is closed"));
     /// let with_context = Err::<(), _>(Reject::new("Sign-up is closed")).context("invitations").unwrap_err();
     /// assert_eq!(TriggerError::from_anyhow(with_context).rejection(), Some("Sign-up is closed"));
+    /// let as_context = None::<u8>.context(Reject::new("Use an email address")).unwrap_err();
+    /// assert_eq!(TriggerError::from_anyhow(as_context).rejection(), Some("Use an email address"));
     /// assert_eq!(TriggerError::from_anyhow(anyhow::anyhow!("directory down")).rejection(), None);
     /// ```
     #[cfg(feature = "anyhow")]
     #[cfg_attr(docsrs, doc(cfg(feature = "anyhow")))]
     pub fn from_anyhow(error: anyhow::Error) -> Self {
-        match error
-            .chain()
-            .find_map(|cause| cause.downcast_ref::<Reject>())
-        {
+        // A `Reject` given as context (`.context(Reject::new(..))`) is not in `chain()` as
+        // itself, but anyhow's own downcast finds it.
+        let reject = error
+            .downcast_ref::<Reject>()
+            .or_else(|| {
+                error
+                    .chain()
+                    .find_map(|cause| cause.downcast_ref::<Reject>())
+            })
+            .cloned();
+        match reject {
             Some(reject) => Self {
-                repr: Repr::Reject(reject.clone()),
+                repr: Repr::Reject(reject),
             },
             None => Self::internal(error),
         }
