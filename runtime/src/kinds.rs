@@ -41,6 +41,7 @@ macro_rules! trigger_types {
             settle: $settle:path,
             secrets: $secrets:path,
             rules: $rules:path,
+            template: $template:path,
         }
     )*) => {
         $(

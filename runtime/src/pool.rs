@@ -437,6 +437,25 @@ impl<S: Send + Sync + 'static> Pool<S> {
         input: &[u8],
         context: &Context,
     ) -> Result<Vec<u8>, InvocationError> {
+        let checks = ResponseChecks {
+            settings: &self.settings,
+            ..ResponseChecks::LAMBDA
+        };
+        self.invoke_checked(input, context, &checks).await
+    }
+
+    /// The pool's settings, which its response checks assume.
+    pub(crate) fn settings_of(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// [`Pool::invoke`], with the response rules applied as `checks` says.
+    pub(crate) async fn invoke_checked(
+        &self,
+        input: &[u8],
+        context: &Context,
+        checks: &ResponseChecks<'_>,
+    ) -> Result<Vec<u8>, InvocationError> {
         let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
         let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
         // Cognito's budget runs from the event's arrival, so `run` sets it before anything
@@ -464,12 +483,8 @@ impl<S: Send + Sync + 'static> Pool<S> {
         match handler {
             Some(index) => {
                 let handler = &self.handlers[usize::from(index)];
-                let checks = ResponseChecks {
-                    settings: &self.settings,
-                    ..ResponseChecks::LAMBDA
-                };
                 handler
-                    .call(raw, input, context, &self.state, &checks)
+                    .call(raw, input, context, &self.state, checks)
                     .instrument(span)
                     .await
             }

@@ -649,6 +649,7 @@ macro_rules! response_rules {
             settle: $settle:path,
             secrets: $secrets:path,
             rules: $rules:path,
+            template: $template:path,
         }
     )*) => {
         $(

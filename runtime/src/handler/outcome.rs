@@ -143,6 +143,7 @@ macro_rules! response_outcomes {
             settle: $settle:path,
             secrets: $secrets:path,
             rules: $rules:path,
+            template: $template:path,
         }
     )*) => {
         $(

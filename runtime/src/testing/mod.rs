@@ -1,8 +1,21 @@
-//! Running a handler in a unit test, without Lambda.
+//! The test kit: Cognito's events built in one line, handlers and pools run on them with
+//! typed answers, and whole Cognito flows in a unit test.
+//!
+//! - [`TestEvent`]: an event of any trigger and source as Cognito sends it, with setters
+//!   for what a test cares about, and `run`/`run_pool` (or `invoke`/`invoke_pool` in an
+//!   async test) that return the typed response or the typed error, Cognito's response
+//!   rules applied strictly.
+//! - [`answer`] and [`answer_allowing`]: the same from raw bytes, answering JSON.
 
-use crate::handler::{Context, Handler};
+use crate::handler::Handler;
 use crate::invoke::{InvocationError, ResponseChecks, invoke_checked};
 use crate::rules::{Rule, Settings};
+
+mod event;
+mod templates;
+
+pub use event::TestEvent;
+use event::{block_on, test_context};
 
 /// Runs `handler` on one event, as Lambda would, and returns the JSON that would go back
 /// to Cognito (or the Lambda error). The context's request ID is `test-request`.
@@ -76,15 +89,10 @@ pub fn answer_allowing<S, H: Handler<S>>(
         strict: true,
         allowed,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .expect("a single-threaded runtime for the test");
-    let context = Context::new("test-request").with_budget(crate::pool::DEFAULT_BUDGET);
-    let bytes = runtime.block_on(invoke_checked(
+    let bytes = block_on(invoke_checked(
         handler,
         event.as_ref(),
-        &context,
+        &test_context(),
         state,
         &checks,
     ))?;
