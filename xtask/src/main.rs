@@ -7,8 +7,9 @@
 //! - `cargo xtask tools`: installs the tools the tests use (cfn-lint, from PyPI, into
 //!   `target/tools/`), reusing what is already there.
 //! - `cargo xtask codegen`: regenerates the macro crate's list of trigger kinds
-//!   (`macros/src/table.rs`) from the runtime's trigger table; a runtime test fails while
-//!   it is stale.
+//!   (`macros/src/table.rs`) from the runtime's trigger table, and the example pool's
+//!   sample events (`examples/events/`) from the test kit's builders; a test fails while
+//!   either is stale.
 //! - `cargo xtask bless`: regenerates the compile-fail tests' `.stderr` files
 //!   (`tests/ui/fail`); review the result with `git diff` before committing.
 //! - `cargo xtask e2e`: the example pool behind a real Cognito emulator (cognito-local),
@@ -154,11 +155,18 @@ const BENCH: &[Step] = &[
     },
 ];
 
-const CODEGEN: &[Step] = &[Step::Cargo {
-    what: "the macro crate's trigger list, from the runtime's table",
-    args: &["test", "--package", "cognito-trigger", "--lib", "codegen"],
-    env: &[("COGNITO_TRIGGER_CODEGEN", "write")],
-}];
+const CODEGEN: &[Step] = &[
+    Step::Cargo {
+        what: "the macro crate's trigger list, from the runtime's table",
+        args: &["test", "--package", "cognito-trigger", "--lib", "codegen"],
+        env: &[("COGNITO_TRIGGER_CODEGEN", "write")],
+    },
+    Step::Cargo {
+        what: "the example pool's sample events, from the test kit's builders",
+        args: &["test", "--package", "examples", "--test", "samples"],
+        env: &[("COGNITO_TRIGGER_CODEGEN", "write")],
+    },
+];
 
 const BLESS: &[Step] = &[Step::Cargo {
     what: "compile-fail snapshots",
