@@ -555,11 +555,18 @@ impl<T: Trigger> TestEvent<T> {
         &self,
         pool: &Pool<S>,
     ) -> Result<T::Response, InvocationError> {
-        let checks = self.checks(pool.settings_of());
-        let answer = pool
-            .invoke_checked(&self.to_bytes(), &test_context(), &checks)
-            .await?;
+        let answer = self.answer_from_pool(pool).await?;
         Ok(typed_response::<T>(&answer))
+    }
+
+    /// The bytes `pool` answers this event with, rules applied strictly.
+    pub(super) async fn answer_from_pool<S: Send + Sync + 'static>(
+        &self,
+        pool: &Pool<S>,
+    ) -> Result<Vec<u8>, InvocationError> {
+        let checks = self.checks(pool.settings_of());
+        pool.invoke_checked(&self.to_bytes(), &test_context(), &checks)
+            .await
     }
 
     fn checks<'a>(&'a self, settings: &'a Settings) -> ResponseChecks<'a> {
@@ -570,13 +577,15 @@ impl<T: Trigger> TestEvent<T> {
         }
     }
 
-    fn set(mut self, at: &[&str], value: impl Serialize) -> Self {
+    /// Sets the value at `at` (object keys from the event's root).
+    pub(super) fn set(mut self, at: &[&str], value: impl Serialize) -> Self {
         let value = serde_json::to_value(value).expect("a test value serializes to JSON");
         self.edits.push(Edit::Set(path(at), value));
         self
     }
 
-    fn push(mut self, at: &[&str], value: Value) -> Self {
+    /// Appends `value` to the list at `at`.
+    pub(super) fn push(mut self, at: &[&str], value: Value) -> Self {
         self.edits.push(Edit::Push(path(at), value));
         self
     }

@@ -5,15 +5,22 @@
 //!   for what a test cares about, and `run`/`run_pool` (or `invoke`/`invoke_pool` in an
 //!   async test) that return the typed response or the typed error, Cognito's response
 //!   rules applied strictly.
+//! - [`Cognito`]: a user pool in a box that drives a [`Pool`](crate::Pool) through
+//!   Cognito's flows (sign-up, admin create, password and custom sign-in, refresh, forgot
+//!   password, attribute updates) and reports what a client would see.
 //! - [`answer`] and [`answer_allowing`]: the same from raw bytes, answering JSON.
 
 use crate::handler::Handler;
 use crate::invoke::{InvocationError, ResponseChecks, invoke_checked};
 use crate::rules::{Rule, Settings};
 
+mod cognito;
 mod event;
 mod templates;
 
+pub use cognito::{
+    Challenge, ClientError, Cognito, Delivery, Medium, SignIn, Tokens, User, UserStatus,
+};
 pub use event::TestEvent;
 use event::{block_on, test_context};
 

@@ -1,0 +1,1600 @@
+//! [`Cognito`]: a user pool in a box, driving a [`Pool`] through Cognito's flows.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde_json::{Map, Value, json};
+
+use super::TestEvent;
+use super::event::block_on;
+use super::templates::{CLIENT_ID, REGION, USER_POOL_ID};
+use crate::event::{Trigger, TriggerSource};
+use crate::invoke::{INVALID_RESPONSE, InvocationError};
+use crate::kinds::*;
+use crate::pool::Pool;
+use crate::triggers::*;
+use crate::wire::Secret;
+
+/// A user's account status, as `AdminGetUser` reports it.
+///
+/// ```
+/// use cognito_trigger::testing::UserStatus;
+///
+/// assert_eq!(UserStatus::ForceChangePassword.as_str(), "FORCE_CHANGE_PASSWORD");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UserStatus {
+    /// Signed up, not confirmed yet.
+    Unconfirmed,
+    /// Confirmed: may sign in.
+    Confirmed,
+    /// Created by an administrator: must change the temporary password at first sign-in.
+    ForceChangePassword,
+    /// Must reset the password before signing in (a migrated user, by default).
+    ResetRequired,
+}
+
+impl UserStatus {
+    /// The status as Cognito writes it.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::UserStatus;
+    ///
+    /// assert_eq!(UserStatus::Confirmed.as_str(), "CONFIRMED");
+    /// ```
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unconfirmed => "UNCONFIRMED",
+            Self::Confirmed => "CONFIRMED",
+            Self::ForceChangePassword => "FORCE_CHANGE_PASSWORD",
+            Self::ResetRequired => "RESET_REQUIRED",
+        }
+    }
+
+    fn parse(status: &str) -> Option<Self> {
+        match status {
+            "CONFIRMED" => Some(Self::Confirmed),
+            "RESET_REQUIRED" => Some(Self::ResetRequired),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for UserStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A user of the simulated pool.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct User {
+    /// The username.
+    pub username: String,
+    /// The status.
+    pub status: UserStatus,
+    /// The attributes, `sub` included (not the `cognito:` pseudo-attributes).
+    pub attributes: BTreeMap<String, String>,
+    /// The groups the user belongs to.
+    pub groups: Vec<String>,
+    password: Secret<'static>,
+    /// The code last sent to the user, and what it confirms.
+    pending_code: Option<(String, Purpose)>,
+}
+
+impl User {
+    /// One attribute's value.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+    /// assert_eq!(cognito.user("ada").unwrap().attribute("email"), Some("ada@example.com"));
+    /// ```
+    #[must_use]
+    pub fn attribute(&self, name: &str) -> Option<&str> {
+        self.attributes.get(name).map(String::as_str)
+    }
+}
+
+/// What a code confirms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Purpose {
+    SignUp,
+    PasswordReset,
+    Attribute(String),
+}
+
+/// How a message reaches the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Medium {
+    /// By email, to `email`.
+    Email,
+    /// By SMS, to `phone_number`.
+    Sms,
+}
+
+/// A message Cognito sent (or handed to a custom sender).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Delivery {
+    /// The `triggerSource` of the custom message or custom sender event it came with,
+    /// e.g. `CustomMessage_SignUp`, whether or not such a trigger is configured.
+    pub trigger_source: String,
+    /// Email or SMS.
+    pub medium: Medium,
+    /// The address or phone number.
+    pub to: String,
+    /// The email's subject (`None` for SMS, and when a custom sender delivers).
+    pub subject: Option<String>,
+    /// The text, with the code in place of the placeholder (`None` when a custom sender
+    /// delivers: the simulator does not know its text).
+    pub message: Option<String>,
+    /// The code (or temporary password) the message carries.
+    pub code: String,
+    /// The custom sender's error, if one was configured and failed (Cognito does not tell
+    /// the client: the sender runs asynchronously).
+    pub sender_error: Option<String>,
+}
+
+/// The tokens of a successful sign-in, as their claims.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Tokens {
+    /// The ID token's claims.
+    pub id_token: Map<String, Value>,
+    /// The access token's claims (`scope` holds the scopes, space-separated).
+    pub access_token: Map<String, Value>,
+    refresh_token: String,
+}
+
+impl Tokens {
+    /// The access token's scopes.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// let tokens = cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap();
+    /// assert_eq!(tokens.scopes(), ["aws.cognito.signin.user.admin"]);
+    /// ```
+    #[must_use]
+    pub fn scopes(&self) -> Vec<&str> {
+        self.access_token
+            .get("scope")
+            .and_then(Value::as_str)
+            .map(|scopes| scopes.split(' ').filter(|s| !s.is_empty()).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Where a sign-in stands: done (tokens), or a challenge to answer.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum SignIn {
+    /// Authenticated.
+    Tokens(Box<Tokens>),
+    /// Cognito asks for an answer: [`Cognito::answer_challenge`].
+    Challenge(Challenge),
+}
+
+impl SignIn {
+    /// The tokens, if the sign-in is complete.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// assert!(cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().is_some());
+    /// ```
+    #[must_use]
+    pub fn tokens(self) -> Option<Tokens> {
+        match self {
+            Self::Tokens(tokens) => Some(*tokens),
+            Self::Challenge(_) => None,
+        }
+    }
+
+    /// The challenge, if Cognito asks for one.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_user("ada", "Temp0rary!", &[("email", "ada@example.com")]).unwrap();
+    /// let challenge = cognito.sign_in("ada", "Temp0rary!").unwrap().challenge().unwrap();
+    /// assert_eq!(challenge.name, "NEW_PASSWORD_REQUIRED");
+    /// ```
+    #[must_use]
+    pub fn challenge(self) -> Option<Challenge> {
+        match self {
+            Self::Challenge(challenge) => Some(challenge),
+            Self::Tokens(_) => None,
+        }
+    }
+}
+
+/// A challenge Cognito presents to the client.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Challenge {
+    /// `CUSTOM_CHALLENGE`, `PASSWORD_VERIFIER` or `NEW_PASSWORD_REQUIRED`.
+    pub name: String,
+    /// The `ChallengeParameters` the client sees (create auth challenge's public ones).
+    pub parameters: BTreeMap<String, String>,
+    session: Session,
+}
+
+/// What Cognito keeps between the calls of one sign-in.
+#[derive(Clone, Debug)]
+struct Session {
+    username: String,
+    user_not_found: bool,
+    steps: Vec<Value>,
+    private_parameters: Value,
+    metadata: Value,
+}
+
+/// The error a client of Cognito's API sees: its exception name and message.
+///
+/// ```
+/// use cognito_trigger::testing::Cognito;
+///
+/// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+/// let error = cognito.sign_in("nobody", "x").unwrap_err();
+/// assert_eq!(error.exception(), "UserNotFoundException");
+/// assert_eq!(error.to_string(), "UserNotFoundException: User does not exist.");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{exception}: {message}")]
+pub struct ClientError {
+    exception: &'static str,
+    message: String,
+}
+
+impl ClientError {
+    fn new(exception: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            exception,
+            message: message.into(),
+        }
+    }
+
+    /// The exception's name, e.g. `UserLambdaValidationException`.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.sign_up("ada", "Passw0rd!", &[]).unwrap();
+    /// assert_eq!(cognito.sign_up("ada", "Passw0rd!", &[]).unwrap_err().exception(), "UsernameExistsException");
+    /// ```
+    #[must_use]
+    pub fn exception(&self) -> &'static str {
+        self.exception
+    }
+
+    /// The message, e.g. `PreSignUp failed with error Sign-up is closed.`.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// assert_eq!(cognito.confirm_sign_up("nobody", "1").unwrap_err().message(), "User does not exist.");
+    /// ```
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// What Cognito makes of a trigger's Lambda error (contract §6.2): a refused answer
+    /// is `InvalidLambdaResponseException`, anything else `UserLambdaValidationException`
+    /// with the function's message after `<Trigger> failed with error ` and a `.`.
+    fn from_trigger(trigger: &str, error: &InvocationError) -> Self {
+        if error.error_type() == INVALID_RESPONSE {
+            Self::new(
+                "InvalidLambdaResponseException",
+                format!("Invalid lambda function output : {}", error.error_message()),
+            )
+        } else {
+            Self::new(
+                "UserLambdaValidationException",
+                format!("{trigger} failed with error {}.", error.error_message()),
+            )
+        }
+    }
+
+    fn user_not_found() -> Self {
+        Self::new("UserNotFoundException", "User does not exist.")
+    }
+
+    fn not_authorized() -> Self {
+        Self::new("NotAuthorizedException", "Incorrect username or password.")
+    }
+}
+
+/// An Amazon Cognito user pool in a box: an in-memory user directory that drives a
+/// [`Pool`] through Cognito's flows as the trigger contract describes them, and reports
+/// what a client would observe: user status, the messages delivered, the claims of the
+/// issued tokens, the error the client sees.
+///
+/// The triggers it invokes are the ones the pool serves ([`Pool::kinds`]); pre token
+/// generation in the highest version served. Every answer goes through the pool as on
+/// Lambda, with Cognito's response rules applied strictly (a refused answer is the
+/// client's `InvalidLambdaResponseException`). Codes are six digits, counted from
+/// `100001`, and also reported in [`Delivery::code`].
+///
+/// Simplified on purpose: usernames are matched exactly (no aliases), passwords are not
+/// checked against a policy, no MFA, SRP or devices, a custom sender is handed the code
+/// unencrypted, and post confirmation does not run when pre sign-up auto-confirms (what
+/// cognito-local does; the contract leaves it open, §18). Its methods run the pool to
+/// completion on a runtime of their own, so call them from plain `#[test]` functions.
+///
+/// ```
+/// use cognito_trigger::testing::{Cognito, UserStatus};
+/// use cognito_trigger::{cognito_trigger, pool, PreSignUpEvent, PreSignUpResponse, Reject};
+///
+/// #[cognito_trigger(PreSignUp)]
+/// fn company_only(event: &PreSignUpEvent<'_>) -> Result<PreSignUpResponse, Reject> {
+///     match event.request.user_attributes.get("email") {
+///         Some(email) if email.ends_with("@example.com") => Ok(PreSignUpResponse::new()),
+///         _ => Err(Reject::new("Company addresses only")),
+///     }
+/// }
+///
+/// let mut cognito = Cognito::new(pool![company_only]);
+/// let status = cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+/// assert_eq!(status, UserStatus::Unconfirmed);
+/// let code = cognito.last_delivery().unwrap().code.clone();
+/// cognito.confirm_sign_up("ada", &code).unwrap();
+/// assert_eq!(cognito.user("ada").unwrap().status, UserStatus::Confirmed);
+///
+/// let refused = cognito.sign_up("eve", "Passw0rd!", &[("email", "eve@evil.test")]).unwrap_err();
+/// assert_eq!(refused.to_string(), "UserLambdaValidationException: PreSignUp failed with error Company addresses only.");
+/// assert!(cognito.user("eve").is_none());
+/// ```
+pub struct Cognito<S = ()> {
+    pool: Pool<S>,
+    users: BTreeMap<String, User>,
+    deliveries: Vec<Delivery>,
+    invocations: Vec<String>,
+    codes_sent: u32,
+    users_created: u32,
+    prevent_user_existence_errors: bool,
+}
+
+impl<S: Send + Sync + 'static> Cognito<S> {
+    /// A pool with no users, whose triggers are `pool`'s handlers.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// assert!(cognito.user("ada").is_none());
+    /// ```
+    #[must_use]
+    pub fn new(pool: Pool<S>) -> Self {
+        Self {
+            pool,
+            users: BTreeMap::new(),
+            deliveries: Vec::new(),
+            invocations: Vec::new(),
+            codes_sent: 0,
+            users_created: 0,
+            prevent_user_existence_errors: false,
+        }
+    }
+
+    /// Turns on the app client's `PreventUserExistenceErrors`: pre authentication and the
+    /// custom challenge triggers then run for unknown users too, with `userNotFound`, and
+    /// a failed sign-in of an unknown user reads as a wrong password (contract §5.4).
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new()).prevent_user_existence_errors();
+    /// assert_eq!(cognito.sign_in("nobody", "x").unwrap_err().exception(), "NotAuthorizedException");
+    /// ```
+    #[must_use]
+    pub fn prevent_user_existence_errors(mut self) -> Self {
+        self.prevent_user_existence_errors = true;
+        self
+    }
+
+    /// A user, if the pool has one by that name.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::{Cognito, UserStatus};
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
+    /// assert_eq!(cognito.user("ada").unwrap().status, UserStatus::Confirmed);
+    /// ```
+    #[must_use]
+    pub fn user(&self, username: &str) -> Option<&User> {
+        self.users.get(username)
+    }
+
+    /// Every message sent so far, oldest first.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+    /// assert_eq!(cognito.deliveries().len(), 1);
+    /// assert_eq!(cognito.deliveries()[0].trigger_source, "CustomMessage_SignUp");
+    /// ```
+    #[must_use]
+    pub fn deliveries(&self) -> &[Delivery] {
+        &self.deliveries
+    }
+
+    /// The last message sent.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+    /// let delivery = cognito.last_delivery().unwrap();
+    /// assert_eq!(delivery.message.as_deref(), Some("Your verification code is 100001."));
+    /// ```
+    #[must_use]
+    pub fn last_delivery(&self) -> Option<&Delivery> {
+        self.deliveries.last()
+    }
+
+    /// The `triggerSource` of every event the pool was given, oldest first (also the
+    /// triggers it does not serve are not listed: Cognito would not call them).
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    /// use cognito_trigger::{cognito_trigger, pool, PostConfirmationEvent};
+    ///
+    /// #[cognito_trigger(PostConfirmation)]
+    /// fn welcome(_event: &PostConfirmationEvent<'_>) {}
+    ///
+    /// let mut cognito = Cognito::new(pool![welcome]);
+    /// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+    /// cognito.confirm_sign_up("ada", "100001").unwrap();
+    /// assert_eq!(cognito.invocations(), ["PostConfirmation_ConfirmSignUp"]);
+    /// ```
+    #[must_use]
+    pub fn invocations(&self) -> &[String] {
+        &self.invocations
+    }
+
+    /// Adds a confirmed user directly, as a test's starting point (no trigger runs).
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("custom:tier", "gold")]);
+    /// assert_eq!(cognito.user("ada").unwrap().attribute("custom:tier"), Some("gold"));
+    /// ```
+    pub fn admin_create_confirmed_user(
+        &mut self,
+        username: &str,
+        password: &str,
+        attributes: &[(&str, &str)],
+    ) {
+        let attributes = attributes
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        self.create_user(username, password, attributes, UserStatus::Confirmed);
+    }
+
+    /// Adds a user to a group (`AdminAddUserToGroup`): the group shows in
+    /// `cognito:groups` and in pre token generation's `groupConfiguration`.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// cognito.admin_add_user_to_group("ada", "admins").unwrap();
+    /// let tokens = cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap();
+    /// assert_eq!(tokens.id_token["cognito:groups"], serde_json::json!(["admins"]));
+    /// ```
+    ///
+    /// # Errors
+    /// `UserNotFoundException`.
+    pub fn admin_add_user_to_group(
+        &mut self,
+        username: &str,
+        group: &str,
+    ) -> Result<(), ClientError> {
+        let user = self
+            .users
+            .get_mut(username)
+            .ok_or_else(ClientError::user_not_found)?;
+        if !user.groups.iter().any(|g| g == group) {
+            user.groups.push(group.to_owned());
+        }
+        Ok(())
+    }
+
+    /// `SignUp`: pre sign-up, then the user exists, confirmed if pre sign-up said so,
+    /// otherwise with a confirmation code sent (custom message or custom sender).
+    ///
+    /// ```
+    /// use cognito_trigger::testing::{Cognito, UserStatus};
+    /// use cognito_trigger::{cognito_trigger, pool, PreSignUpEvent, PreSignUpResponse};
+    ///
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn auto_confirm(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
+    ///     PreSignUpResponse::new().confirm_user().verify_email()
+    /// }
+    ///
+    /// let mut cognito = Cognito::new(pool![auto_confirm]);
+    /// let status = cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+    /// assert_eq!(status, UserStatus::Confirmed);
+    /// assert_eq!(cognito.user("ada").unwrap().attribute("email_verified"), Some("true"));
+    /// assert!(cognito.deliveries().is_empty());
+    /// ```
+    ///
+    /// # Errors
+    /// `UsernameExistsException`; pre sign-up's rejection (`UserLambdaValidationException`);
+    /// `InvalidParameterException` when it verifies an attribute the user does not have.
+    pub fn sign_up(
+        &mut self,
+        username: &str,
+        password: &str,
+        attributes: &[(&str, &str)],
+    ) -> Result<UserStatus, ClientError> {
+        if self.users.contains_key(username) {
+            return Err(ClientError::new(
+                "UsernameExistsException",
+                "User already exists",
+            ));
+        }
+        let mut attributes: BTreeMap<String, String> = attributes
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let event = TestEvent::<PreSignUp>::new()
+            .user_name(username)
+            .set(&["request", "userAttributes"], &attributes);
+        let response = self.call("PreSignUp", event)?.unwrap_or_default();
+        let mut status = UserStatus::Unconfirmed;
+        if response["autoConfirmUser"] == true {
+            status = UserStatus::Confirmed;
+        }
+        for (flag, attribute) in [
+            ("autoVerifyEmail", "email"),
+            ("autoVerifyPhone", "phone_number"),
+        ] {
+            if response[flag] == true {
+                if !attributes.contains_key(attribute) {
+                    return Err(ClientError::new(
+                        "InvalidParameterException",
+                        format!("{attribute} is required to verify/auto verify {attribute}"),
+                    ));
+                }
+                attributes.insert(format!("{attribute}_verified"), "true".to_owned());
+            }
+        }
+        self.create_user(username, password, attributes, status);
+        if status == UserStatus::Unconfirmed {
+            self.send_code(username, "SignUp", Purpose::SignUp)?;
+        }
+        Ok(status)
+    }
+
+    /// `ConfirmSignUp`: the code from the sign-up message confirms the user; then post
+    /// confirmation runs (its error reaches the client, but the user stays confirmed).
+    ///
+    /// ```
+    /// use cognito_trigger::testing::{Cognito, UserStatus};
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+    /// assert_eq!(cognito.confirm_sign_up("ada", "999999").unwrap_err().exception(), "CodeMismatchException");
+    /// cognito.confirm_sign_up("ada", "100001").unwrap();
+    /// assert_eq!(cognito.user("ada").unwrap().status, UserStatus::Confirmed);
+    /// ```
+    ///
+    /// # Errors
+    /// `UserNotFoundException`, `NotAuthorizedException` (already confirmed),
+    /// `CodeMismatchException`, post confirmation's error.
+    pub fn confirm_sign_up(&mut self, username: &str, code: &str) -> Result<(), ClientError> {
+        let user = self
+            .users
+            .get_mut(username)
+            .ok_or_else(ClientError::user_not_found)?;
+        if user.status != UserStatus::Unconfirmed {
+            return Err(ClientError::new(
+                "NotAuthorizedException",
+                format!(
+                    "User cannot be confirmed. Current status is {}",
+                    user.status
+                ),
+            ));
+        }
+        take_code(user, code, &Purpose::SignUp)?;
+        user.status = UserStatus::Confirmed;
+        let attributes = self.attributes_of(username);
+        let event = TestEvent::<PostConfirmation>::new()
+            .user_name(username)
+            .set(&["request", "userAttributes"], attributes);
+        self.call("PostConfirmation", event).map(drop)
+    }
+
+    /// `AdminCreateUser`: pre sign-up (`PreSignUp_AdminCreateUser`, whose flags Cognito
+    /// ignores), then the user exists in `FORCE_CHANGE_PASSWORD` and is sent an invitation
+    /// with the temporary password.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::{Cognito, UserStatus};
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_user("ada", "Temp0rary!", &[("email", "ada@example.com")]).unwrap();
+    /// assert_eq!(cognito.user("ada").unwrap().status, UserStatus::ForceChangePassword);
+    /// assert_eq!(cognito.last_delivery().unwrap().code, "Temp0rary!");
+    /// ```
+    ///
+    /// # Errors
+    /// `UsernameExistsException`, pre sign-up's or custom message's error.
+    pub fn admin_create_user(
+        &mut self,
+        username: &str,
+        temporary_password: &str,
+        attributes: &[(&str, &str)],
+    ) -> Result<(), ClientError> {
+        if self.users.contains_key(username) {
+            return Err(ClientError::new(
+                "UsernameExistsException",
+                "User account already exists",
+            ));
+        }
+        let attributes: BTreeMap<String, String> = attributes
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let event = TestEvent::<PreSignUp>::new()
+            .source(PreSignUpSource::AdminCreateUser)
+            .user_name(username)
+            .set(&["request", "userAttributes"], &attributes);
+        self.call("PreSignUp", event)?;
+        self.create_user(
+            username,
+            temporary_password,
+            attributes,
+            UserStatus::ForceChangePassword,
+        );
+        self.deliver(username, "AdminCreateUser", temporary_password.to_owned())
+    }
+
+    /// `InitiateAuth` with `USER_PASSWORD_AUTH`. An unknown user goes to user migration
+    /// (and is created from its answer); then pre authentication, the password check,
+    /// and for a confirmed user pre token generation and post authentication. An
+    /// admin-created user gets the `NEW_PASSWORD_REQUIRED` challenge.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    /// use cognito_trigger::{cognito_trigger, pool, PreTokenGenerationV2Event, PreTokenGenerationV2Response};
+    ///
+    /// #[cognito_trigger(PreTokenGenerationV2)]
+    /// fn claims(event: &PreTokenGenerationV2Event<'_>) -> PreTokenGenerationV2Response {
+    ///     let tier = event.request.user_attributes.get("custom:tier").unwrap_or("free");
+    ///     PreTokenGenerationV2Response::new().add_access_token_claim("tier", tier).add_scope("reports/read")
+    /// }
+    ///
+    /// let mut cognito = Cognito::new(pool![claims]);
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("custom:tier", "gold")]);
+    /// assert_eq!(cognito.sign_in("ada", "wrong").unwrap_err().exception(), "NotAuthorizedException");
+    /// let tokens = cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap();
+    /// assert_eq!(tokens.access_token["tier"], "gold");
+    /// assert_eq!(tokens.scopes(), ["aws.cognito.signin.user.admin", "reports/read"]);
+    /// ```
+    ///
+    /// # Errors
+    /// `UserNotFoundException` (or `NotAuthorizedException` with
+    /// PreventUserExistenceErrors), `NotAuthorizedException` for a wrong password,
+    /// `UserNotConfirmedException`, `PasswordResetRequiredException`, a trigger's error.
+    pub fn sign_in(&mut self, username: &str, password: &str) -> Result<SignIn, ClientError> {
+        if !self.users.contains_key(username) {
+            self.migrate(username, Some(password))?;
+        }
+        if !self.users.contains_key(username) {
+            if self.prevent_user_existence_errors {
+                self.pre_authentication(username, true)?;
+                return Err(ClientError::not_authorized());
+            }
+            return Err(ClientError::user_not_found());
+        }
+        self.pre_authentication(username, false)?;
+        let user = &self.users[username];
+        if user.password.expose() != password {
+            return Err(ClientError::not_authorized());
+        }
+        match user.status {
+            UserStatus::Unconfirmed => Err(ClientError::new(
+                "UserNotConfirmedException",
+                "User is not confirmed.",
+            )),
+            UserStatus::ResetRequired => Err(ClientError::new(
+                "PasswordResetRequiredException",
+                "Password reset required for the user",
+            )),
+            UserStatus::ForceChangePassword => Ok(SignIn::Challenge(Challenge {
+                name: "NEW_PASSWORD_REQUIRED".to_owned(),
+                parameters: BTreeMap::new(),
+                session: Session::new(username, false),
+            })),
+            UserStatus::Confirmed => {
+                self.issue_tokens(username, TokenGenerationSource::Authentication)
+            }
+        }
+    }
+
+    /// `InitiateAuth` with `CUSTOM_AUTH`: pre authentication, then define auth challenge
+    /// with an empty session, and create auth challenge when define asks for a
+    /// `CUSTOM_CHALLENGE`.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    /// use cognito_trigger::{cognito_trigger, pool, ChallengeName, DefineAuthChallengeEvent, DefineAuthChallengeResponse};
+    ///
+    /// #[cognito_trigger(DefineAuthChallenge)]
+    /// fn password_first(event: &DefineAuthChallengeEvent<'_>) -> DefineAuthChallengeResponse {
+    ///     match event.request.last_challenge() {
+    ///         None => DefineAuthChallengeResponse::next_challenge(ChallengeName::PasswordVerifier),
+    ///         Some(step) if step.passed(&ChallengeName::PasswordVerifier) => DefineAuthChallengeResponse::succeed(),
+    ///         Some(_) => DefineAuthChallengeResponse::fail(),
+    ///     }
+    /// }
+    ///
+    /// let mut cognito = Cognito::new(pool![password_first]);
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// let challenge = cognito.custom_auth("ada").unwrap().challenge().unwrap();
+    /// assert_eq!(challenge.name, "PASSWORD_VERIFIER");
+    /// assert!(cognito.answer_challenge(challenge, "Passw0rd!").unwrap().tokens().is_some());
+    /// ```
+    ///
+    /// # Errors
+    /// `UserNotFoundException` (unless PreventUserExistenceErrors is on),
+    /// `NotAuthorizedException` when define fails the authentication, a trigger's error.
+    pub fn custom_auth(&mut self, username: &str) -> Result<SignIn, ClientError> {
+        let user_not_found = !self.users.contains_key(username);
+        if user_not_found && !self.prevent_user_existence_errors {
+            return Err(ClientError::user_not_found());
+        }
+        self.pre_authentication(username, user_not_found)?;
+        self.next_step(Session::new(username, user_not_found))
+    }
+
+    /// `RespondToAuthChallenge`: a custom challenge's answer goes to verify auth challenge,
+    /// a `PASSWORD_VERIFIER` answer is checked against the password (both become a step
+    /// of the session, and define auth challenge decides what comes next); the answer
+    /// to `NEW_PASSWORD_REQUIRED` is the new password.
+    ///
+    /// # Errors
+    /// `NotAuthorizedException` when define fails the authentication, a trigger's error.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_user("ada", "Temp0rary!", &[]).unwrap();
+    /// let challenge = cognito.sign_in("ada", "Temp0rary!").unwrap().challenge().unwrap();
+    /// assert!(cognito.answer_challenge(challenge, "Perm4nent!").unwrap().tokens().is_some());
+    /// assert!(cognito.sign_in("ada", "Perm4nent!").unwrap().tokens().is_some());
+    /// ```
+    pub fn answer_challenge(
+        &mut self,
+        challenge: Challenge,
+        answer: &str,
+    ) -> Result<SignIn, ClientError> {
+        let mut session = challenge.session;
+        let username = session.username.clone();
+        match challenge.name.as_str() {
+            "NEW_PASSWORD_REQUIRED" => {
+                let user = self
+                    .users
+                    .get_mut(&username)
+                    .ok_or_else(ClientError::user_not_found)?;
+                user.password = Secret::new(answer.to_owned());
+                user.status = UserStatus::Confirmed;
+                self.issue_tokens(&username, TokenGenerationSource::NewPasswordChallenge)
+            }
+            "CUSTOM_CHALLENGE" => {
+                let mut event = TestEvent::<VerifyAuthChallengeResponse>::new()
+                    .user_name(&username)
+                    .set(
+                        &["request", "userAttributes"],
+                        self.attributes_of(&username),
+                    )
+                    .set(
+                        &["request", "privateChallengeParameters"],
+                        &session.private_parameters,
+                    )
+                    .challenge_answer(answer);
+                if session.user_not_found {
+                    event = event.user_not_found();
+                }
+                let verdict = self.call("VerifyAuthChallengeResponse", event)?;
+                let correct = verdict.is_some_and(|r| r["answerCorrect"] == true);
+                session.steps.push(json!({
+                    "challengeName": "CUSTOM_CHALLENGE",
+                    "challengeResult": correct,
+                    "challengeMetadata": session.metadata,
+                }));
+                self.next_step(session)
+            }
+            name => {
+                let passed = self
+                    .users
+                    .get(&username)
+                    .is_some_and(|user| user.password.expose() == answer);
+                session.steps.push(json!({
+                    "challengeName": name,
+                    "challengeResult": passed,
+                    "challengeMetadata": null,
+                }));
+                self.next_step(session)
+            }
+        }
+    }
+
+    /// `InitiateAuth` with `REFRESH_TOKEN_AUTH`: pre token generation
+    /// (`TokenGeneration_RefreshTokens`) only; pre authentication does not run.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
+    /// let tokens = cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap();
+    /// let refreshed = cognito.refresh(&tokens).unwrap();
+    /// assert_eq!(refreshed.id_token["email"], "ada@example.com");
+    /// ```
+    ///
+    /// # Errors
+    /// `NotAuthorizedException` when the user is gone, pre token generation's error.
+    pub fn refresh(&mut self, tokens: &Tokens) -> Result<Tokens, ClientError> {
+        let username = tokens.refresh_token.clone();
+        if !self.users.contains_key(&username) {
+            return Err(ClientError::new(
+                "NotAuthorizedException",
+                "Invalid Refresh Token",
+            ));
+        }
+        match self.issue_tokens(&username, TokenGenerationSource::RefreshTokens)? {
+            SignIn::Tokens(tokens) => Ok(*tokens),
+            SignIn::Challenge(_) => Err(ClientError::not_authorized()),
+        }
+    }
+
+    /// `ForgotPassword`: an unknown user goes to user migration
+    /// (`UserMigration_ForgotPassword`); then a reset code is sent to the verified email
+    /// or phone.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com"), ("email_verified", "true")]);
+    /// cognito.forgot_password("ada").unwrap();
+    /// let code = cognito.last_delivery().unwrap().code.clone();
+    /// cognito.confirm_forgot_password("ada", &code, "N3wPassw0rd!").unwrap();
+    /// assert!(cognito.sign_in("ada", "N3wPassw0rd!").is_ok());
+    /// ```
+    ///
+    /// # Errors
+    /// `UserNotFoundException`, `InvalidParameterException` (nowhere to send the code), a
+    /// trigger's error.
+    pub fn forgot_password(&mut self, username: &str) -> Result<(), ClientError> {
+        if !self.users.contains_key(username) {
+            self.migrate(username, None)?;
+        }
+        let user = self
+            .users
+            .get(username)
+            .ok_or_else(ClientError::user_not_found)?;
+        let verified = |attribute: &str| user.attribute(attribute) == Some("true");
+        if !verified("email_verified") && !verified("phone_number_verified") {
+            return Err(ClientError::new(
+                "InvalidParameterException",
+                "Cannot reset password for the user as there is no registered/verified email or phone_number",
+            ));
+        }
+        self.send_code(username, "ForgotPassword", Purpose::PasswordReset)
+    }
+
+    /// `ConfirmForgotPassword`: the reset code sets the new password and confirms the
+    /// user; then post confirmation (`PostConfirmation_ConfirmForgotPassword`) runs.
+    ///
+    /// # Errors
+    /// `UserNotFoundException`, `CodeMismatchException`, post confirmation's error.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com"), ("email_verified", "true")]);
+    /// cognito.forgot_password("ada").unwrap();
+    /// let error = cognito.confirm_forgot_password("ada", "000000", "N3wPassw0rd!").unwrap_err();
+    /// assert_eq!(error.exception(), "CodeMismatchException");
+    /// ```
+    pub fn confirm_forgot_password(
+        &mut self,
+        username: &str,
+        code: &str,
+        new_password: &str,
+    ) -> Result<(), ClientError> {
+        let user = self
+            .users
+            .get_mut(username)
+            .ok_or_else(ClientError::user_not_found)?;
+        take_code(user, code, &Purpose::PasswordReset)?;
+        user.password = Secret::new(new_password.to_owned());
+        user.status = UserStatus::Confirmed;
+        let event = TestEvent::<PostConfirmation>::new()
+            .source(PostConfirmationSource::ConfirmForgotPassword)
+            .user_name(username)
+            .set(&["request", "userAttributes"], self.attributes_of(username));
+        self.call("PostConfirmation", event).map(drop)
+    }
+
+    /// `UpdateUserAttributes`: the attributes change; a changed `email` or
+    /// `phone_number` becomes unverified and a code is sent to verify it
+    /// (`CustomMessage_UpdateUserAttribute`).
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com"), ("email_verified", "true")]);
+    /// cognito.update_user_attributes("ada", &[("email", "ada@example.org")]).unwrap();
+    /// assert_eq!(cognito.user("ada").unwrap().attribute("email_verified"), Some("false"));
+    /// let code = cognito.last_delivery().unwrap().code.clone();
+    /// cognito.verify_user_attribute("ada", "email", &code).unwrap();
+    /// assert_eq!(cognito.user("ada").unwrap().attribute("email_verified"), Some("true"));
+    /// ```
+    ///
+    /// # Errors
+    /// `UserNotFoundException`, custom message's error.
+    pub fn update_user_attributes(
+        &mut self,
+        username: &str,
+        attributes: &[(&str, &str)],
+    ) -> Result<(), ClientError> {
+        let user = self
+            .users
+            .get_mut(username)
+            .ok_or_else(ClientError::user_not_found)?;
+        let mut to_verify = None;
+        for (name, value) in attributes {
+            let changed = user.attribute(name) != Some(value);
+            user.attributes
+                .insert((*name).to_owned(), (*value).to_owned());
+            if changed && matches!(*name, "email" | "phone_number") {
+                user.attributes
+                    .insert(format!("{name}_verified"), "false".to_owned());
+                to_verify = Some((*name).to_owned());
+            }
+        }
+        match to_verify {
+            Some(attribute) => self.send_code(
+                username,
+                "UpdateUserAttribute",
+                Purpose::Attribute(attribute),
+            ),
+            None => Ok(()),
+        }
+    }
+
+    /// `GetUserAttributeVerificationCode`: sends a code to verify `attribute`
+    /// (`CustomMessage_VerifyUserAttribute`).
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
+    /// cognito.get_user_attribute_verification_code("ada", "email").unwrap();
+    /// assert_eq!(cognito.last_delivery().unwrap().trigger_source, "CustomMessage_VerifyUserAttribute");
+    /// ```
+    ///
+    /// # Errors
+    /// `UserNotFoundException`, custom message's error.
+    pub fn get_user_attribute_verification_code(
+        &mut self,
+        username: &str,
+        attribute: &str,
+    ) -> Result<(), ClientError> {
+        if !self.users.contains_key(username) {
+            return Err(ClientError::user_not_found());
+        }
+        self.send_code(
+            username,
+            "VerifyUserAttribute",
+            Purpose::Attribute(attribute.to_owned()),
+        )
+    }
+
+    /// `VerifyUserAttribute`: the code marks the attribute verified.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
+    /// cognito.get_user_attribute_verification_code("ada", "email").unwrap();
+    /// assert!(cognito.verify_user_attribute("ada", "email", "000000").is_err());
+    /// ```
+    ///
+    /// # Errors
+    /// `UserNotFoundException`, `CodeMismatchException`.
+    pub fn verify_user_attribute(
+        &mut self,
+        username: &str,
+        attribute: &str,
+        code: &str,
+    ) -> Result<(), ClientError> {
+        let user = self
+            .users
+            .get_mut(username)
+            .ok_or_else(ClientError::user_not_found)?;
+        take_code(user, code, &Purpose::Attribute(attribute.to_owned()))?;
+        user.attributes
+            .insert(format!("{attribute}_verified"), "true".to_owned());
+        Ok(())
+    }
+
+    // The steps flows share.
+
+    /// Runs one event through the pool when it serves the event's trigger: `Ok(None)`
+    /// when it does not (Cognito calls no function), the answer's `response` otherwise.
+    fn call<T: Trigger>(
+        &mut self,
+        trigger: &str,
+        event: TestEvent<T>,
+    ) -> Result<Option<Value>, ClientError> {
+        if !self.pool.kinds().any(|kind| kind == T::KIND) {
+            return Ok(None);
+        }
+        let source = event.to_value()["triggerSource"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        self.invocations.push(source);
+        let answer = block_on(event.answer_from_pool(&self.pool))
+            .map_err(|error| ClientError::from_trigger(trigger, &error))?;
+        let mut answer: Value = serde_json::from_slice(&answer).unwrap_or_default();
+        Ok(Some(answer["response"].take()))
+    }
+
+    fn create_user(
+        &mut self,
+        username: &str,
+        password: &str,
+        mut attributes: BTreeMap<String, String>,
+        status: UserStatus,
+    ) {
+        self.users_created += 1;
+        let sub = format!("00000000-0000-4000-8000-{:012}", self.users_created);
+        attributes.entry("sub".to_owned()).or_insert(sub);
+        let user = User {
+            username: username.to_owned(),
+            status,
+            attributes,
+            groups: Vec::new(),
+            password: Secret::new(password.to_owned()),
+            pending_code: None,
+        };
+        self.users.insert(username.to_owned(), user);
+    }
+
+    /// The user's attributes as triggers see them: with `cognito:user_status`.
+    fn attributes_of(&self, username: &str) -> BTreeMap<String, String> {
+        let Some(user) = self.users.get(username) else {
+            return BTreeMap::new();
+        };
+        let mut attributes = user.attributes.clone();
+        attributes.insert(
+            "cognito:user_status".to_owned(),
+            user.status.as_str().to_owned(),
+        );
+        attributes
+    }
+
+    /// User migration for an unknown user; creates the user when the answer has
+    /// `userAttributes` (contract §13).
+    fn migrate(&mut self, username: &str, password: Option<&str>) -> Result<(), ClientError> {
+        let mut event = TestEvent::<UserMigration>::new().user_name(username);
+        event = match password {
+            Some(password) => event.password(password),
+            None => event.source(UserMigrationSource::ForgotPassword),
+        };
+        let Some(response) = self.call("UserMigration", event)? else {
+            return Ok(());
+        };
+        let Some(attributes) = response["userAttributes"].as_object() else {
+            return Ok(());
+        };
+        let attributes = attributes
+            .iter()
+            .filter(|(name, _)| name.as_str() != "username")
+            .map(|(name, value)| {
+                (
+                    name.clone(),
+                    value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), str::to_owned),
+                )
+            })
+            .collect();
+        let status = response["finalUserStatus"]
+            .as_str()
+            .and_then(UserStatus::parse)
+            .unwrap_or(UserStatus::ResetRequired);
+        self.create_user(username, password.unwrap_or_default(), attributes, status);
+        Ok(())
+    }
+
+    fn pre_authentication(
+        &mut self,
+        username: &str,
+        user_not_found: bool,
+    ) -> Result<(), ClientError> {
+        let mut event = TestEvent::<PreAuthentication>::new()
+            .user_name(username)
+            .set(&["request", "userAttributes"], self.attributes_of(username));
+        if user_not_found {
+            event = event.user_not_found();
+        }
+        self.call("PreAuthentication", event).map(drop)
+    }
+
+    /// Define auth challenge on the session so far, and what it decides.
+    fn next_step(&mut self, mut session: Session) -> Result<SignIn, ClientError> {
+        let username = session.username.clone();
+        let mut define = TestEvent::<DefineAuthChallenge>::new()
+            .user_name(&username)
+            .set(
+                &["request", "userAttributes"],
+                self.attributes_of(&username),
+            )
+            .set(&["request", "session"], &session.steps);
+        if session.user_not_found {
+            define = define.user_not_found();
+        }
+        // Without define auth challenge, the custom flow cannot run (Cognito refuses it).
+        let decision = self
+            .call("DefineAuthChallenge", define)?
+            .ok_or_else(ClientError::not_authorized)?;
+        if decision["failAuthentication"] == true
+            || session.user_not_found && decision["issueTokens"] == true
+        {
+            return Err(ClientError::not_authorized());
+        }
+        if decision["issueTokens"] == true {
+            return self.issue_tokens(&username, TokenGenerationSource::Authentication);
+        }
+        let Some(name) = decision["challengeName"].as_str().map(str::to_owned) else {
+            return Err(ClientError::not_authorized());
+        };
+        let mut parameters = BTreeMap::new();
+        if name == "CUSTOM_CHALLENGE" {
+            let mut create = TestEvent::<CreateAuthChallenge>::new()
+                .user_name(&username)
+                .set(
+                    &["request", "userAttributes"],
+                    self.attributes_of(&username),
+                )
+                .set(&["request", "session"], &session.steps)
+                .challenge_name(&name);
+            if session.user_not_found {
+                create = create.user_not_found();
+            }
+            let created = self
+                .call("CreateAuthChallenge", create)?
+                .unwrap_or_default();
+            if let Some(public) = created["publicChallengeParameters"].as_object() {
+                for (key, value) in public {
+                    parameters.insert(key.clone(), value.as_str().unwrap_or_default().to_owned());
+                }
+            }
+            session.private_parameters = created["privateChallengeParameters"].clone();
+            session.metadata = created["challengeMetadata"].clone();
+        }
+        Ok(SignIn::Challenge(Challenge {
+            name,
+            parameters,
+            session,
+        }))
+    }
+
+    /// Pre token generation (in the highest version the pool serves), then post
+    /// authentication (except on refresh), and the tokens.
+    fn issue_tokens(
+        &mut self,
+        username: &str,
+        source: TokenGenerationSource,
+    ) -> Result<SignIn, ClientError> {
+        let mut tokens = self.default_tokens(username);
+        let user = &self.users[username];
+        let groups: Vec<&str> = user.groups.iter().map(String::as_str).collect();
+        let attributes = self.attributes_of(username);
+        let v3 = self
+            .pool
+            .kinds()
+            .any(|kind| kind == PreTokenGenerationV3::KIND);
+        let v2 = self
+            .pool
+            .kinds()
+            .any(|kind| kind == PreTokenGenerationV2::KIND);
+        let scopes = tokens
+            .scopes()
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect::<Vec<_>>();
+        let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+        let answer = if v3 {
+            let event = TestEvent::<PreTokenGenerationV3>::new()
+                .source(source.clone())
+                .scopes(scopes);
+            self.call(
+                "PreTokenGenerationV3_0",
+                token_event(event, username, &attributes, &groups),
+            )?
+        } else if v2 {
+            let event = TestEvent::<PreTokenGenerationV2>::new()
+                .source(source.clone())
+                .scopes(scopes);
+            self.call(
+                "PreTokenGenerationV2_0",
+                token_event(event, username, &attributes, &groups),
+            )?
+        } else {
+            let event = TestEvent::<PreTokenGenerationV1>::new().source(source.clone());
+            self.call(
+                "PreTokenGeneration",
+                token_event(event, username, &attributes, &groups),
+            )?
+        };
+        if let Some(response) = answer {
+            apply_token_response(&mut tokens, &response);
+        }
+        if source != TokenGenerationSource::RefreshTokens {
+            let event = TestEvent::<PostAuthentication>::new()
+                .user_name(username)
+                .set(&["request", "userAttributes"], attributes);
+            self.call("PostAuthentication", event)?;
+        }
+        Ok(SignIn::Tokens(Box::new(tokens)))
+    }
+
+    /// The tokens Cognito issues before pre token generation changes them.
+    fn default_tokens(&self, username: &str) -> Tokens {
+        let user = &self.users[username];
+        let issuer = format!("https://cognito-idp.{REGION}.amazonaws.com/{USER_POOL_ID}");
+        let sub = user.attribute("sub").unwrap_or_default();
+        let mut id_token = Map::new();
+        for (name, value) in &user.attributes {
+            let value = match name.as_str() {
+                "email_verified" | "phone_number_verified" => Value::Bool(value == "true"),
+                _ => Value::from(value.as_str()),
+            };
+            id_token.insert(name.clone(), value);
+        }
+        let mut access_token = Map::new();
+        for (claims, token_use) in [(&mut id_token, "id"), (&mut access_token, "access")] {
+            claims.insert("sub".to_owned(), sub.into());
+            claims.insert("iss".to_owned(), issuer.clone().into());
+            claims.insert("token_use".to_owned(), token_use.into());
+            if !user.groups.is_empty() {
+                claims.insert("cognito:groups".to_owned(), json!(user.groups));
+            }
+        }
+        id_token.insert("cognito:username".to_owned(), username.into());
+        id_token.insert("aud".to_owned(), CLIENT_ID.into());
+        access_token.insert("username".to_owned(), username.into());
+        access_token.insert("client_id".to_owned(), CLIENT_ID.into());
+        access_token.insert("scope".to_owned(), "aws.cognito.signin.user.admin".into());
+        Tokens {
+            id_token,
+            access_token,
+            refresh_token: username.to_owned(),
+        }
+    }
+
+    /// Sends a fresh code for `purpose` to the user's email (or phone).
+    fn send_code(
+        &mut self,
+        username: &str,
+        operation: &str,
+        purpose: Purpose,
+    ) -> Result<(), ClientError> {
+        self.codes_sent += 1;
+        let code = format!("{}", 100_000 + self.codes_sent);
+        if let Some(user) = self.users.get_mut(username) {
+            user.pending_code = Some((code.clone(), purpose));
+        }
+        self.deliver(username, operation, code)
+    }
+
+    /// One message: through the custom sender when the pool serves one, otherwise Cognito's
+    /// text after custom message.
+    fn deliver(
+        &mut self,
+        username: &str,
+        operation: &str,
+        code: String,
+    ) -> Result<(), ClientError> {
+        let attributes = self.attributes_of(username);
+        let (medium, to) = match (attributes.get("email"), attributes.get("phone_number")) {
+            (Some(email), _) => (Medium::Email, email.clone()),
+            (None, Some(phone)) => (Medium::Sms, phone.clone()),
+            (None, None) => return Ok(()),
+        };
+        let sender_kind = match medium {
+            Medium::Email => CustomEmailSender::KIND,
+            Medium::Sms => CustomSmsSender::KIND,
+        };
+        if self.pool.kinds().any(|kind| kind == sender_kind) {
+            let prefix = sender_kind.source_prefix();
+            let result = match medium {
+                Medium::Email => self.call(
+                    "CustomEmailSender",
+                    sender_event::<CustomEmailSender>(operation, username, &attributes, &code),
+                ),
+                Medium::Sms => self.call(
+                    "CustomSMSSender",
+                    sender_event::<CustomSmsSender>(operation, username, &attributes, &code),
+                ),
+            };
+            self.deliveries.push(Delivery {
+                trigger_source: format!("{prefix}_{operation}"),
+                medium,
+                to,
+                subject: None,
+                message: None,
+                code,
+                // Asynchronous: the client never hears of a sender's failure.
+                sender_error: result.err().map(|e| e.message().to_owned()),
+            });
+            return Ok(());
+        }
+        let admin = operation == "AdminCreateUser";
+        let (default_subject, default_message) = if admin {
+            (
+                "Your temporary password",
+                "Your username is {username} and temporary password is {####}.",
+            )
+        } else {
+            (
+                "Your verification code",
+                "Your verification code is {####}.",
+            )
+        };
+        let mut event = TestEvent::<CustomMessage>::new()
+            .source(CustomMessageSource::parse(&format!(
+                "{}_{operation}",
+                CustomMessage::KIND.source_prefix()
+            )))
+            .user_name(username)
+            .set(&["request", "userAttributes"], &attributes);
+        if admin {
+            event = event.username_parameter("{username}");
+        }
+        let response = self.call("CustomMessage", event)?.unwrap_or_default();
+        let text = |field: &str, default: &str| {
+            response[field]
+                .as_str()
+                .unwrap_or(default)
+                .replace("{####}", &code)
+                .replace("{username}", username)
+        };
+        let (subject, message) = match medium {
+            Medium::Email => (
+                Some(text("emailSubject", default_subject)),
+                text("emailMessage", default_message),
+            ),
+            Medium::Sms => (None, text("smsMessage", default_message)),
+        };
+        self.deliveries.push(Delivery {
+            trigger_source: format!("{}_{operation}", CustomMessage::KIND.source_prefix()),
+            medium,
+            to,
+            subject,
+            message: Some(message),
+            code,
+            sender_error: None,
+        });
+        Ok(())
+    }
+}
+
+impl Session {
+    fn new(username: &str, user_not_found: bool) -> Self {
+        Self {
+            username: username.to_owned(),
+            user_not_found,
+            steps: Vec::new(),
+            private_parameters: Value::Null,
+            metadata: Value::Null,
+        }
+    }
+}
+
+/// Checks and uses up the user's pending code.
+fn take_code(user: &mut User, code: &str, purpose: &Purpose) -> Result<(), ClientError> {
+    match &user.pending_code {
+        Some((sent, sent_for)) if sent == code && sent_for == purpose => {
+            user.pending_code = None;
+            Ok(())
+        }
+        _ => Err(ClientError::new(
+            "CodeMismatchException",
+            "Invalid verification code provided, please try again.",
+        )),
+    }
+}
+
+/// A pre token generation event for the user, with their groups.
+fn token_event<T: Trigger>(
+    event: TestEvent<T>,
+    username: &str,
+    attributes: &BTreeMap<String, String>,
+    groups: &[&str],
+) -> TestEvent<T> {
+    event
+        .user_name(username)
+        .set(&["request", "userAttributes"], attributes)
+        .set(
+            &["request", "groupConfiguration", "groupsToOverride"],
+            groups,
+        )
+}
+
+/// A custom sender event for the user, with the code as it is (Cognito would encrypt it).
+fn sender_event<T: Trigger>(
+    operation: &str,
+    username: &str,
+    attributes: &BTreeMap<String, String>,
+    code: &str,
+) -> TestEvent<T> {
+    let source = format!("{}_{operation}", T::KIND.source_prefix());
+    TestEvent::<T>::new()
+        .source(T::Source::parse(&source))
+        .user_name(username)
+        .set(&["request", "userAttributes"], attributes)
+        .set(&["request", "code"], code)
+}
+
+/// Lays pre token generation's answer over the tokens (contract §12.4, §12.5): claims
+/// added, then suppressed (suppression wins), groups replaced, scopes added and
+/// removed. Claims Cognito does not let a function touch are dropped, as Cognito does.
+fn apply_token_response(tokens: &mut Tokens, response: &Value) {
+    let details = if response["claimsOverrideDetails"].is_object() {
+        // V1: the ID token's claims.
+        let details = &response["claimsOverrideDetails"];
+        apply_claims(&mut tokens.id_token, details);
+        details
+    } else {
+        let details = &response["claimsAndScopeOverrideDetails"];
+        apply_claims(&mut tokens.id_token, &details["idTokenGeneration"]);
+        let access = &details["accessTokenGeneration"];
+        apply_claims(&mut tokens.access_token, access);
+        let mut scopes: Vec<String> = tokens.scopes().iter().map(|s| (*s).to_owned()).collect();
+        for scope in access["scopesToAdd"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            if !scopes.iter().any(|s| s == scope) {
+                scopes.push(scope.to_owned());
+            }
+        }
+        let removed: Vec<&str> = access["scopesToSuppress"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        scopes.retain(|s| !removed.contains(&s.as_str()));
+        tokens
+            .access_token
+            .insert("scope".to_owned(), scopes.join(" ").into());
+        details
+    };
+    if let Some(object) = details.as_object() {
+        if let Some(groups) = object.get("groupOverrideDetails") {
+            // Present: replaces the groups; `null` or `{}` removes them (§12.5).
+            for claims in [&mut tokens.id_token, &mut tokens.access_token] {
+                match groups["groupsToOverride"].as_array() {
+                    Some(list) if !list.is_empty() => {
+                        claims.insert("cognito:groups".to_owned(), Value::Array(list.clone()));
+                    }
+                    _ => {
+                        claims.remove("cognito:groups");
+                    }
+                }
+            }
+            match groups["iamRolesToOverride"].as_array() {
+                Some(roles) if !roles.is_empty() => {
+                    tokens
+                        .id_token
+                        .insert("cognito:roles".to_owned(), Value::Array(roles.clone()));
+                }
+                _ => {
+                    tokens.id_token.remove("cognito:roles");
+                }
+            }
+            match groups["preferredRole"].as_str() {
+                Some(role) => {
+                    tokens
+                        .id_token
+                        .insert("cognito:preferred_role".to_owned(), role.into());
+                }
+                None => {
+                    tokens.id_token.remove("cognito:preferred_role");
+                }
+            }
+        }
+    }
+}
+
+/// `claimsToAddOrOverride` then `claimsToSuppress` of one token.
+fn apply_claims(claims: &mut Map<String, Value>, generation: &Value) {
+    if let Some(added) = generation["claimsToAddOrOverride"].as_object() {
+        for (name, value) in added {
+            if may_change(name) {
+                claims.insert(name.clone(), value.clone());
+            }
+        }
+    }
+    for name in generation["claimsToSuppress"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        if may_change(name) {
+            claims.remove(name);
+        }
+    }
+}
+
+/// Whether a function may add, change or remove a claim (§12.5's table).
+fn may_change(claim: &str) -> bool {
+    const RESERVED: &[&str] = &[
+        "username",
+        "sub",
+        "identities",
+        "client_id",
+        "event_id",
+        "device_key",
+        "version",
+        "acr",
+        "amr",
+        "at_hash",
+        "auth_time",
+        "azp",
+        "exp",
+        "iat",
+        "iss",
+        "jti",
+        "nbf",
+        "nonce",
+        "origin_jti",
+        "token_use",
+        "aud",
+        "scope",
+    ];
+    !claim.starts_with("cognito:") && !claim.starts_with("dev:") && !RESERVED.contains(&claim)
+}
