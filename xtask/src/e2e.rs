@@ -140,6 +140,9 @@ fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
     let (pool_id, client_id) = e2e.create_pool(&plain)?;
     e2e.flows_on_plain(&plain, &pool_id, &client_id);
     e2e.check_deliveries(&plain);
+    let agreement = e2e.simulator_agrees(root, &dir, &triggers);
+    e2e.flows
+        .push(Flow::checked("test kit's simulated pool agrees", agreement));
     match e2e.create_pool(&sender) {
         Ok((pool_id, client_id)) => e2e.flows_on_sender(&sender, &pool_id, &client_id),
         Err(error) => e2e
@@ -374,9 +377,14 @@ struct Flow {
 
 impl Flow {
     fn failed(name: &'static str, error: String) -> Self {
+        Self::checked(name, Err(error))
+    }
+
+    /// A check that is not a flow of its own: no trigger sources.
+    fn checked(name: &'static str, outcome: Result<(), String>) -> Self {
         Self {
             name,
-            outcome: Err(error),
+            outcome,
             sources: BTreeSet::new(),
         }
     }
@@ -988,6 +996,81 @@ impl E2e<'_> {
                 .map(drop)
             },
         );
+    }
+
+    /// Runs the same flows through the test kit's simulated user pool
+    /// (`examples/tests/flows.rs`) and compares, flow by flow, the outcome and the
+    /// trigger sources the pool was given, restricted to the triggers cognito-local is
+    /// configured with (`configured`, `LambdaConfig` keys).
+    fn simulator_agrees(&self, root: &Path, dir: &Path, configured: &[&str]) -> Result<(), String> {
+        let report = dir.join("simulated-flows.json");
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = Command::new(cargo)
+            .current_dir(root)
+            .args([
+                "test",
+                "--quiet",
+                "--package",
+                "examples",
+                "--test",
+                "flows",
+                "simulated_e2e_flows",
+            ])
+            .env("COGNITO_TRIGGER_SIMULATED_FLOWS", &report)
+            .status()
+            .map_err(|e| format!("cannot run the simulated flows: {e}"))?;
+        let simulated: Value = std::fs::read(&report)
+            .map_err(|e| format!("the simulated flows wrote no report ({status}): {e}"))
+            .and_then(|bytes| serde_json::from_slice(&bytes).map_err(|e| e.to_string()))?;
+        // `PreTokenGeneration` is configured under that key; its sources start `TokenGeneration_`.
+        let prefixes: Vec<String> = configured
+            .iter()
+            .map(|key| key.replace("PreTokenGeneration", "TokenGeneration") + "_")
+            .collect();
+        let mut disagreements = Vec::new();
+        let mut compared = 0;
+        for flow in &self.flows {
+            let Some(theirs) = simulated.get(flow.name) else {
+                continue;
+            };
+            compared += 1;
+            let passed = theirs["passed"] == true;
+            if passed != flow.outcome.is_ok() {
+                disagreements.push(format!(
+                    "{}: {} through cognito-local, {} simulated",
+                    flow.name,
+                    if flow.outcome.is_ok() {
+                        "passes"
+                    } else {
+                        "fails"
+                    },
+                    if passed { "passes" } else { "fails" },
+                ));
+            }
+            let simulated_sources: BTreeSet<String> = theirs["sources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .filter(|source| prefixes.iter().any(|p| source.starts_with(p.as_str())))
+                .map(str::to_owned)
+                .collect();
+            if simulated_sources != flow.sources {
+                disagreements.push(format!(
+                    "{}: cognito-local sent {:?}, the simulated pool {:?}",
+                    flow.name, flow.sources, simulated_sources
+                ));
+            }
+        }
+        println!("    {:<44} {compared} flows compared", "simulated pool");
+        if compared == 0 {
+            return Err("no flow in common with the simulated pool".to_owned());
+        }
+        if disagreements.is_empty() {
+            Ok(())
+        } else {
+            Err(disagreements.join("; "))
+        }
     }
 
     fn report(&self) -> Result<(), String> {

@@ -12,6 +12,7 @@ use crate::event::{Trigger, TriggerSource};
 use crate::invoke::{INVALID_RESPONSE, InvocationError};
 use crate::kinds::*;
 use crate::pool::Pool;
+use crate::table::TriggerKind;
 use crate::triggers::*;
 use crate::wire::Secret;
 
@@ -232,6 +233,35 @@ pub struct Challenge {
     session: Session,
 }
 
+impl Challenge {
+    /// One of the private challenge parameters create auth challenge kept for verify
+    /// auth challenge (the expected answer): what a real client never sees, for a test
+    /// that plays the user who received the code.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    /// use cognito_trigger::{cognito_trigger, pool, ChallengeName, CreateAuthChallengeEvent, CreateAuthChallengeResponse, DefineAuthChallengeEvent, DefineAuthChallengeResponse};
+    ///
+    /// #[cognito_trigger(DefineAuthChallenge)]
+    /// fn define(_event: &DefineAuthChallengeEvent<'_>) -> DefineAuthChallengeResponse {
+    ///     DefineAuthChallengeResponse::next_challenge(ChallengeName::CustomChallenge)
+    /// }
+    /// #[cognito_trigger(CreateAuthChallenge)]
+    /// fn create(_event: &CreateAuthChallengeEvent<'_>) -> CreateAuthChallengeResponse {
+    ///     CreateAuthChallengeResponse::new().private_parameter("code", "482913")
+    /// }
+    ///
+    /// let mut cognito = Cognito::new(pool![define, create]);
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// let challenge = cognito.custom_auth("ada").unwrap().challenge().unwrap();
+    /// assert_eq!(challenge.private_parameter("code"), Some("482913"));
+    /// ```
+    #[must_use]
+    pub fn private_parameter(&self, name: &str) -> Option<&str> {
+        self.session.private_parameters[name].as_str()
+    }
+}
+
 /// What Cognito keeps between the calls of one sign-in.
 #[derive(Clone, Debug)]
 struct Session {
@@ -368,6 +398,8 @@ pub struct Cognito<S = ()> {
     codes_sent: u32,
     users_created: u32,
     prevent_user_existence_errors: bool,
+    token_version: Option<TriggerKind>,
+    detached: Vec<TriggerKind>,
 }
 
 impl<S: Send + Sync + 'static> Cognito<S> {
@@ -389,7 +421,73 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             codes_sent: 0,
             users_created: 0,
             prevent_user_existence_errors: false,
+            token_version: None,
+            detached: Vec::new(),
         }
+    }
+
+    /// Leaves `kind` out of the pool's `LambdaConfig`: Cognito does not call it even
+    /// though the pool serves it (a pool deployed to several user pools, or custom
+    /// senders moved to a function of their own).
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    /// use cognito_trigger::{cognito_trigger, pool, CustomEmailSender, CustomEmailSenderEvent, Trigger};
+    ///
+    /// #[cognito_trigger(CustomEmailSender)]
+    /// fn send(_event: &CustomEmailSenderEvent<'_>) {}
+    ///
+    /// let mut cognito = Cognito::new(pool![send]).without(CustomEmailSender::KIND);
+    /// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+    /// assert_eq!(cognito.last_delivery().unwrap().trigger_source, "CustomMessage_SignUp");
+    /// assert!(cognito.invocations().is_empty());
+    /// ```
+    #[must_use]
+    pub fn without(mut self, kind: TriggerKind) -> Self {
+        self.detached.push(kind);
+        self
+    }
+
+    /// Whether Cognito calls the pool for `kind`.
+    fn attached(&self, kind: TriggerKind) -> bool {
+        !self.detached.contains(&kind) && self.pool.kinds().any(|served| served == kind)
+    }
+
+    /// Picks the pre token generation version the pool's `LambdaConfig` names (by default
+    /// the highest the pool serves, as [`Pool::lambda_config`] writes it). A pool with
+    /// handlers of several versions is tested in each this way.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    /// use cognito_trigger::{cognito_trigger, pool, PreTokenGenerationV1, PreTokenGenerationV1Event, PreTokenGenerationV1Response, PreTokenGenerationV2Event, PreTokenGenerationV2Response, Trigger};
+    ///
+    /// #[cognito_trigger(PreTokenGeneration)]
+    /// fn v1(_event: &PreTokenGenerationV1Event<'_>) -> PreTokenGenerationV1Response {
+    ///     PreTokenGenerationV1Response::new().add_claim("version", "1")
+    /// }
+    /// #[cognito_trigger(PreTokenGenerationV2)]
+    /// fn v2(_event: &PreTokenGenerationV2Event<'_>) -> PreTokenGenerationV2Response {
+    ///     PreTokenGenerationV2Response::new().add_id_token_claim("version", "2")
+    /// }
+    ///
+    /// let mut cognito = Cognito::new(pool![v1, v2]);
+    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// assert_eq!(cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap().id_token["version"], "2");
+    /// let mut cognito = cognito.pre_token_generation(PreTokenGenerationV1::KIND);
+    /// assert_eq!(cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap().id_token["version"], "1");
+    /// ```
+    ///
+    /// # Panics
+    /// When `version` is not a pre token generation kind.
+    #[must_use]
+    pub fn pre_token_generation(mut self, version: TriggerKind) -> Self {
+        assert_eq!(
+            version.source_prefix(),
+            PreTokenGenerationV1::KIND.source_prefix(),
+            "{version} is not a pre token generation version"
+        );
+        self.token_version = Some(version);
+        self
     }
 
     /// Turns on the app client's `PreventUserExistenceErrors`: pre authentication and the
@@ -591,8 +689,8 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         Ok(status)
     }
 
-    /// `ConfirmSignUp`: the code from the sign-up message confirms the user; then post
-    /// confirmation runs (its error reaches the client, but the user stays confirmed).
+    /// `ConfirmSignUp`: the code from the sign-up message confirms the user (and verifies
+    /// the email or phone it was sent to); then post confirmation runs (its error reaches the client, but the user stays confirmed).
     ///
     /// ```
     /// use cognito_trigger::testing::{Cognito, UserStatus};
@@ -623,6 +721,14 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         }
         take_code(user, code, &Purpose::SignUp)?;
         user.status = UserStatus::Confirmed;
+        // The code reached the user where it was sent: that address is now verified.
+        let verified = if user.attributes.contains_key("email") {
+            "email_verified"
+        } else {
+            "phone_number_verified"
+        };
+        user.attributes
+            .insert(verified.to_owned(), "true".to_owned());
         let attributes = self.attributes_of(username);
         let event = TestEvent::<PostConfirmation>::new()
             .user_name(username)
@@ -1062,7 +1168,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         trigger: &str,
         event: TestEvent<T>,
     ) -> Result<Option<Value>, ClientError> {
-        if !self.pool.kinds().any(|kind| kind == T::KIND) {
+        if !self.attached(T::KIND) {
             return Ok(None);
         }
         let source = event.to_value()["triggerSource"]
@@ -1228,14 +1334,14 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         let user = &self.users[username];
         let groups: Vec<&str> = user.groups.iter().map(String::as_str).collect();
         let attributes = self.attributes_of(username);
-        let v3 = self
-            .pool
-            .kinds()
-            .any(|kind| kind == PreTokenGenerationV3::KIND);
-        let v2 = self
-            .pool
-            .kinds()
-            .any(|kind| kind == PreTokenGenerationV2::KIND);
+        let served = |kind: &TriggerKind| self.attached(*kind);
+        let version = self.token_version.or_else(|| {
+            [PreTokenGenerationV3::KIND, PreTokenGenerationV2::KIND]
+                .into_iter()
+                .find(served)
+        });
+        let v3 = version == Some(PreTokenGenerationV3::KIND);
+        let v2 = version == Some(PreTokenGenerationV2::KIND);
         let scopes = tokens
             .scopes()
             .iter()
@@ -1344,7 +1450,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             Medium::Email => CustomEmailSender::KIND,
             Medium::Sms => CustomSmsSender::KIND,
         };
-        if self.pool.kinds().any(|kind| kind == sender_kind) {
+        if self.attached(sender_kind) {
             let prefix = sender_kind.source_prefix();
             let result = match medium {
                 Medium::Email => self.call(
