@@ -645,6 +645,18 @@ impl TriggerKind {
         self.facts().event_versions.accepts(version)
     }
 
+    /// How Cognito names the trigger in the error a client sees when the function fails:
+    /// `<name> failed with error <message>.` (contract §6.2: `PreSignUp`,
+    /// `PreTokenGeneration` for V1_0, `PreTokenGenerationV2_0`, ...). It is the
+    /// `LambdaConfig` key, with the version after it beyond V1_0.
+    pub(crate) fn error_name(self) -> String {
+        let key = self.config_key().trim_end_matches("Config");
+        match self.lambda_version() {
+            Some(version) if version != "V1_0" => format!("{key}{version}"),
+            _ => key.to_owned(),
+        }
+    }
+
     /// The `version` Cognito writes in this trigger's events (`"1"`, or the pre token
     /// generation version's own).
     pub(crate) fn event_version(self) -> &'static str {

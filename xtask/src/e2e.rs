@@ -998,6 +998,36 @@ impl E2e<'_> {
         );
     }
 
+    /// Where cognito-local 5.3.0 departs from Cognito's contract, and the simulated pool
+    /// follows the contract: (flow, triggerSource, sent by cognito-local only?, why). Any
+    /// other difference fails the comparison, and so does a listed one that went away.
+    const COGNITO_LOCAL_DEVIATIONS: &'static [(&'static str, &'static str, bool, &'static str)] = &[
+        (
+            "sign-up, auto-confirmed by pre sign-up",
+            "CustomMessage_SignUp",
+            true,
+            "cognito-local sends a confirmation code to a user pre sign-up confirmed; Cognito sends none",
+        ),
+        (
+            "admin create user, new password challenge",
+            "PreSignUp_AdminCreateUser",
+            false,
+            "cognito-local does not run pre sign-up for AdminCreateUser (contract §7)",
+        ),
+        (
+            "admin create user, new password challenge",
+            "TokenGeneration_Authentication",
+            true,
+            "cognito-local answers the new-password challenge as a plain authentication",
+        ),
+        (
+            "admin create user, new password challenge",
+            "TokenGeneration_NewPasswordChallenge",
+            false,
+            "Cognito's source for the tokens after the new-password challenge (contract §12.2)",
+        ),
+    ];
+
     /// Runs the same flows through the test kit's simulated user pool
     /// (`examples/tests/flows.rs`) and compares, flow by flow, the outcome and the
     /// trigger sources the pool was given, restricted to the triggers cognito-local is
@@ -1055,11 +1085,36 @@ impl E2e<'_> {
                 .filter(|source| prefixes.iter().any(|p| source.starts_with(p.as_str())))
                 .map(str::to_owned)
                 .collect();
-            if simulated_sources != flow.sources {
-                disagreements.push(format!(
-                    "{}: cognito-local sent {:?}, the simulated pool {:?}",
-                    flow.name, flow.sources, simulated_sources
-                ));
+            let differences = flow
+                .sources
+                .symmetric_difference(&simulated_sources)
+                .map(|source| (source.as_str(), flow.sources.contains(source)));
+            for (source, cognito_local_only) in differences {
+                let side = if cognito_local_only {
+                    "cognito-local"
+                } else {
+                    "the simulated pool"
+                };
+                match Self::COGNITO_LOCAL_DEVIATIONS
+                    .iter()
+                    .find(|(f, s, only, _)| {
+                        *f == flow.name && *s == source && *only == cognito_local_only
+                    }) {
+                    Some((.., why)) => {
+                        println!("    known difference, {}: {source} ({why})", flow.name)
+                    }
+                    None => disagreements.push(format!("{}: only {side} sent {source}", flow.name)),
+                }
+            }
+            for (f, source, cognito_local_only, _) in Self::COGNITO_LOCAL_DEVIATIONS {
+                let seen = if *cognito_local_only {
+                    &flow.sources
+                } else {
+                    &simulated_sources
+                };
+                if *f == flow.name && !seen.contains(*source) {
+                    disagreements.push(format!("{f}: the known difference on {source} is gone"));
+                }
             }
         }
         println!("    {:<44} {compared} flows compared", "simulated pool");

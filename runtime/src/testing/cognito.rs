@@ -70,6 +70,17 @@ impl fmt::Display for UserStatus {
 }
 
 /// A user of the simulated pool.
+///
+/// ```
+/// use cognito_trigger::testing::{Cognito, UserStatus};
+///
+/// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+/// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+/// let ada = cognito.user("ada").unwrap();
+/// assert_eq!(ada.status, UserStatus::Unconfirmed);
+/// assert!(ada.attributes.contains_key("sub"));
+/// assert!(ada.groups.is_empty());
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct User {
@@ -111,6 +122,14 @@ enum Purpose {
 }
 
 /// How a message reaches the user.
+///
+/// ```
+/// use cognito_trigger::testing::{Cognito, Medium};
+///
+/// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+/// cognito.sign_up("ada", "Passw0rd!", &[("phone_number", "+351910000000")]).unwrap();
+/// assert_eq!(cognito.last_delivery().unwrap().medium, Medium::Sms);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Medium {
@@ -121,6 +140,17 @@ pub enum Medium {
 }
 
 /// A message Cognito sent (or handed to a custom sender).
+///
+/// ```
+/// use cognito_trigger::testing::{Cognito, Medium};
+///
+/// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+/// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+/// let delivery = cognito.last_delivery().unwrap();
+/// assert_eq!((delivery.medium, delivery.to.as_str()), (Medium::Email, "ada@example.com"));
+/// assert_eq!(delivery.subject.as_deref(), Some("Your verification code"));
+/// assert_eq!(delivery.code, "100001");
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Delivery {
@@ -144,6 +174,17 @@ pub struct Delivery {
 }
 
 /// The tokens of a successful sign-in, as their claims.
+///
+/// ```
+/// use cognito_trigger::testing::Cognito;
+///
+/// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+/// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
+/// let tokens = cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap();
+/// assert_eq!(tokens.id_token["cognito:username"], "ada");
+/// assert_eq!(tokens.id_token["email"], "ada@example.com");
+/// assert_eq!(tokens.access_token["token_use"], "access");
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Tokens {
@@ -176,6 +217,17 @@ impl Tokens {
 }
 
 /// Where a sign-in stands: done (tokens), or a challenge to answer.
+///
+/// ```
+/// use cognito_trigger::testing::{Cognito, SignIn};
+///
+/// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+/// cognito.admin_create_user("ada", "Temp0rary!", &[]).unwrap();
+/// match cognito.sign_in("ada", "Temp0rary!").unwrap() {
+///     SignIn::Challenge(challenge) => assert_eq!(challenge.name, "NEW_PASSWORD_REQUIRED"),
+///     other => panic!("expected a challenge, got {other:?}"),
+/// }
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum SignIn {
@@ -223,6 +275,26 @@ impl SignIn {
 }
 
 /// A challenge Cognito presents to the client.
+///
+/// ```
+/// use cognito_trigger::testing::Cognito;
+/// use cognito_trigger::{cognito_trigger, pool, ChallengeName, CreateAuthChallengeEvent, CreateAuthChallengeResponse, DefineAuthChallengeEvent, DefineAuthChallengeResponse};
+///
+/// #[cognito_trigger(DefineAuthChallenge)]
+/// fn define(_event: &DefineAuthChallengeEvent<'_>) -> DefineAuthChallengeResponse {
+///     DefineAuthChallengeResponse::next_challenge(ChallengeName::CustomChallenge)
+/// }
+/// #[cognito_trigger(CreateAuthChallenge)]
+/// fn create(_event: &CreateAuthChallengeEvent<'_>) -> CreateAuthChallengeResponse {
+///     CreateAuthChallengeResponse::new().public_parameter("hint", "the answer")
+/// }
+///
+/// let mut cognito = Cognito::new(pool![define, create]);
+/// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+/// let challenge = cognito.custom_auth("ada").unwrap().challenge().unwrap();
+/// assert_eq!(challenge.name, "CUSTOM_CHALLENGE");
+/// assert_eq!(challenge.parameters["hint"], "the answer");
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Challenge {
@@ -363,8 +435,9 @@ impl ClientError {
 ///
 /// Simplified on purpose: usernames are matched exactly (no aliases), passwords are not
 /// checked against a policy, no MFA, SRP or devices, a custom sender is handed the code
-/// unencrypted, and post confirmation does not run when pre sign-up auto-confirms (what
-/// cognito-local does; the contract leaves it open, §18). Its methods run the pool to
+/// unencrypted. Where the contract leaves a point open (§18) it does what was observed: a
+/// user pre sign-up auto-confirms gets no code, and post confirmation runs at once. Its
+/// methods run the pool to
 /// completion on a runtime of their own, so call them from plain `#[test]` functions.
 ///
 /// ```
@@ -463,18 +536,18 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     ///
     /// #[cognito_trigger(PreTokenGeneration)]
     /// fn v1(_event: &PreTokenGenerationV1Event<'_>) -> PreTokenGenerationV1Response {
-    ///     PreTokenGenerationV1Response::new().add_claim("version", "1")
+    ///     PreTokenGenerationV1Response::new().add_claim("answered_by", "v1")
     /// }
     /// #[cognito_trigger(PreTokenGenerationV2)]
     /// fn v2(_event: &PreTokenGenerationV2Event<'_>) -> PreTokenGenerationV2Response {
-    ///     PreTokenGenerationV2Response::new().add_id_token_claim("version", "2")
+    ///     PreTokenGenerationV2Response::new().add_id_token_claim("answered_by", "v2")
     /// }
     ///
     /// let mut cognito = Cognito::new(pool![v1, v2]);
     /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
-    /// assert_eq!(cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap().id_token["version"], "2");
+    /// assert_eq!(cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap().id_token["answered_by"], "v2");
     /// let mut cognito = cognito.pre_token_generation(PreTokenGenerationV1::KIND);
-    /// assert_eq!(cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap().id_token["version"], "1");
+    /// assert_eq!(cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap().id_token["answered_by"], "v1");
     /// ```
     ///
     /// # Panics
@@ -622,8 +695,9 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         Ok(())
     }
 
-    /// `SignUp`: pre sign-up, then the user exists, confirmed if pre sign-up said so,
-    /// otherwise with a confirmation code sent (custom message or custom sender).
+    /// `SignUp`: pre sign-up, then the user exists: confirmed if pre sign-up said so (and
+    /// post confirmation runs), otherwise with a confirmation code sent (custom message or
+    /// custom sender).
     ///
     /// ```
     /// use cognito_trigger::testing::{Cognito, UserStatus};
@@ -663,7 +737,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         let event = TestEvent::<PreSignUp>::new()
             .user_name(username)
             .set(&["request", "userAttributes"], &attributes);
-        let response = self.call("PreSignUp", event)?.unwrap_or_default();
+        let response = self.call(event)?.unwrap_or_default();
         let mut status = UserStatus::Unconfirmed;
         if response["autoConfirmUser"] == true {
             status = UserStatus::Confirmed;
@@ -685,6 +759,9 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         self.create_user(username, password, attributes, status);
         if status == UserStatus::Unconfirmed {
             self.send_code(username, "SignUp", Purpose::SignUp)?;
+        } else {
+            // Auto-confirmed: no code to send, and post confirmation runs now.
+            self.post_confirmation(username, PostConfirmationSource::ConfirmSignUp)?;
         }
         Ok(status)
     }
@@ -729,11 +806,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         };
         user.attributes
             .insert(verified.to_owned(), "true".to_owned());
-        let attributes = self.attributes_of(username);
-        let event = TestEvent::<PostConfirmation>::new()
-            .user_name(username)
-            .set(&["request", "userAttributes"], attributes);
-        self.call("PostConfirmation", event).map(drop)
+        self.post_confirmation(username, PostConfirmationSource::ConfirmSignUp)
     }
 
     /// `AdminCreateUser`: pre sign-up (`PreSignUp_AdminCreateUser`, whose flags Cognito
@@ -771,7 +844,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             .source(PreSignUpSource::AdminCreateUser)
             .user_name(username)
             .set(&["request", "userAttributes"], &attributes);
-        self.call("PreSignUp", event)?;
+        self.call(event)?;
         self.create_user(
             username,
             temporary_password,
@@ -929,7 +1002,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
                 if session.user_not_found {
                     event = event.user_not_found();
                 }
-                let verdict = self.call("VerifyAuthChallengeResponse", event)?;
+                let verdict = self.call(event)?;
                 let correct = verdict.is_some_and(|r| r["answerCorrect"] == true);
                 session.steps.push(json!({
                     "challengeName": "CUSTOM_CHALLENGE",
@@ -1046,11 +1119,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         take_code(user, code, &Purpose::PasswordReset)?;
         user.password = Secret::new(new_password.to_owned());
         user.status = UserStatus::Confirmed;
-        let event = TestEvent::<PostConfirmation>::new()
-            .source(PostConfirmationSource::ConfirmForgotPassword)
-            .user_name(username)
-            .set(&["request", "userAttributes"], self.attributes_of(username));
-        self.call("PostConfirmation", event).map(drop)
+        self.post_confirmation(username, PostConfirmationSource::ConfirmForgotPassword)
     }
 
     /// `UpdateUserAttributes`: the attributes change; a changed `email` or
@@ -1163,11 +1232,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
 
     /// Runs one event through the pool when it serves the event's trigger: `Ok(None)`
     /// when it does not (Cognito calls no function), the answer's `response` otherwise.
-    fn call<T: Trigger>(
-        &mut self,
-        trigger: &str,
-        event: TestEvent<T>,
-    ) -> Result<Option<Value>, ClientError> {
+    fn call<T: Trigger>(&mut self, event: TestEvent<T>) -> Result<Option<Value>, ClientError> {
         if !self.attached(T::KIND) {
             return Ok(None);
         }
@@ -1177,7 +1242,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             .to_owned();
         self.invocations.push(source);
         let answer = block_on(event.answer_from_pool(&self.pool))
-            .map_err(|error| ClientError::from_trigger(trigger, &error))?;
+            .map_err(|error| ClientError::from_trigger(&T::KIND.error_name(), &error))?;
         let mut answer: Value = serde_json::from_slice(&answer).unwrap_or_default();
         Ok(Some(answer["response"].take()))
     }
@@ -1224,7 +1289,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             Some(password) => event.password(password),
             None => event.source(UserMigrationSource::ForgotPassword),
         };
-        let Some(response) = self.call("UserMigration", event)? else {
+        let Some(response) = self.call(event)? else {
             return Ok(());
         };
         let Some(attributes) = response["userAttributes"].as_object() else {
@@ -1250,6 +1315,20 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         Ok(())
     }
 
+    /// Post confirmation for a user just confirmed; its error reaches the client, but the
+    /// user stays confirmed (contract §8).
+    fn post_confirmation(
+        &mut self,
+        username: &str,
+        source: PostConfirmationSource,
+    ) -> Result<(), ClientError> {
+        let event = TestEvent::<PostConfirmation>::new()
+            .source(source)
+            .user_name(username)
+            .set(&["request", "userAttributes"], self.attributes_of(username));
+        self.call(event).map(drop)
+    }
+
     fn pre_authentication(
         &mut self,
         username: &str,
@@ -1261,7 +1340,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         if user_not_found {
             event = event.user_not_found();
         }
-        self.call("PreAuthentication", event).map(drop)
+        self.call(event).map(drop)
     }
 
     /// Define auth challenge on the session so far, and what it decides.
@@ -1278,9 +1357,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             define = define.user_not_found();
         }
         // Without define auth challenge, the custom flow cannot run (Cognito refuses it).
-        let decision = self
-            .call("DefineAuthChallenge", define)?
-            .ok_or_else(ClientError::not_authorized)?;
+        let decision = self.call(define)?.ok_or_else(ClientError::not_authorized)?;
         if decision["failAuthentication"] == true
             || session.user_not_found && decision["issueTokens"] == true
         {
@@ -1305,9 +1382,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             if session.user_not_found {
                 create = create.user_not_found();
             }
-            let created = self
-                .call("CreateAuthChallenge", create)?
-                .unwrap_or_default();
+            let created = self.call(create)?.unwrap_or_default();
             if let Some(public) = created["publicChallengeParameters"].as_object() {
                 for (key, value) in public {
                     parameters.insert(key.clone(), value.as_str().unwrap_or_default().to_owned());
@@ -1352,24 +1427,15 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             let event = TestEvent::<PreTokenGenerationV3>::new()
                 .source(source.clone())
                 .scopes(scopes);
-            self.call(
-                "PreTokenGenerationV3_0",
-                token_event(event, username, &attributes, &groups),
-            )?
+            self.call(token_event(event, username, &attributes, &groups))?
         } else if v2 {
             let event = TestEvent::<PreTokenGenerationV2>::new()
                 .source(source.clone())
                 .scopes(scopes);
-            self.call(
-                "PreTokenGenerationV2_0",
-                token_event(event, username, &attributes, &groups),
-            )?
+            self.call(token_event(event, username, &attributes, &groups))?
         } else {
             let event = TestEvent::<PreTokenGenerationV1>::new().source(source.clone());
-            self.call(
-                "PreTokenGeneration",
-                token_event(event, username, &attributes, &groups),
-            )?
+            self.call(token_event(event, username, &attributes, &groups))?
         };
         if let Some(response) = answer {
             apply_token_response(&mut tokens, &response);
@@ -1378,7 +1444,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             let event = TestEvent::<PostAuthentication>::new()
                 .user_name(username)
                 .set(&["request", "userAttributes"], attributes);
-            self.call("PostAuthentication", event)?;
+            self.call(event)?;
         }
         Ok(SignIn::Tokens(Box::new(tokens)))
     }
@@ -1453,14 +1519,18 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         if self.attached(sender_kind) {
             let prefix = sender_kind.source_prefix();
             let result = match medium {
-                Medium::Email => self.call(
-                    "CustomEmailSender",
-                    sender_event::<CustomEmailSender>(operation, username, &attributes, &code),
-                ),
-                Medium::Sms => self.call(
-                    "CustomSMSSender",
-                    sender_event::<CustomSmsSender>(operation, username, &attributes, &code),
-                ),
+                Medium::Email => self.call(sender_event::<CustomEmailSender>(
+                    operation,
+                    username,
+                    &attributes,
+                    &code,
+                )),
+                Medium::Sms => self.call(sender_event::<CustomSmsSender>(
+                    operation,
+                    username,
+                    &attributes,
+                    &code,
+                )),
             };
             self.deliveries.push(Delivery {
                 trigger_source: format!("{prefix}_{operation}"),
@@ -1496,7 +1566,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         if admin {
             event = event.username_parameter("{username}");
         }
-        let response = self.call("CustomMessage", event)?.unwrap_or_default();
+        let response = self.call(event)?.unwrap_or_default();
         let text = |field: &str, default: &str| {
             response[field]
                 .as_str()
