@@ -142,7 +142,7 @@ macro_rules! trigger_types {
         ///     AnyEvent::PostConfirmation(event) => assert_eq!(event.request.user_attributes.get("sub"), Some("42")),
         ///     other => panic!("unexpected {:?}", other.kind()),
         /// }
-        /// # Ok::<(), cognito_trigger::DecodeError>(())
+        /// Ok::<(), cognito_trigger::DecodeError>(())
         /// ```
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -164,7 +164,7 @@ macro_rules! trigger_types {
             /// assert_eq!(sign_up.kind(), Some(TriggerKind::PreSignUp));
             /// let newer = decode(br#"{"version":"1","triggerSource":"NewTrigger_Something"}"#)?;
             /// assert_eq!(newer.kind(), None);
-            /// # Ok::<(), cognito_trigger::DecodeError>(())
+            /// Ok::<(), cognito_trigger::DecodeError>(())
             /// ```
             #[must_use]
             pub fn kind(&self) -> Option<TriggerKind> {
@@ -181,7 +181,7 @@ macro_rules! trigger_types {
             ///
             /// let event = decode(br#"{"version":"1","triggerSource":"CustomMessage_ResendCode","request":{},"response":{}}"#)?;
             /// assert_eq!(event.trigger_source(), "CustomMessage_ResendCode");
-            /// # Ok::<(), cognito_trigger::DecodeError>(())
+            /// Ok::<(), cognito_trigger::DecodeError>(())
             /// ```
             #[must_use]
             pub fn trigger_source(&self) -> &str {
@@ -200,7 +200,7 @@ macro_rules! trigger_types {
             ///   "request":{},"response":{}}"#)?;
             /// assert_eq!(event.version().as_str(), "2");
             /// assert_eq!(event.kind(), Some(TriggerKind::PreTokenGenerationV2));
-            /// # Ok::<(), cognito_trigger::DecodeError>(())
+            /// Ok::<(), cognito_trigger::DecodeError>(())
             /// ```
             #[must_use]
             pub fn version(&self) -> &EventVersion<'a> {
@@ -242,7 +242,7 @@ for_each_trigger!(trigger_types);
 /// assert_eq!(event.trigger_source, "TokenGeneration_Authentication");
 /// assert_eq!(event.version.as_str(), "9");
 /// assert_eq!(event.raw.request.unwrap().get(), "{}");
-/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnrecognizedEvent<'a> {
@@ -279,7 +279,7 @@ impl<'a> UnrecognizedEvent<'a> {
 ///     AnyEvent::CustomMessage(event) => assert_eq!(event.request.code_parameter, "{####}"),
 ///     other => panic!("unexpected {:?}", other.kind()),
 /// }
-/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 ///
 /// # Errors

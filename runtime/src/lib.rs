@@ -37,7 +37,7 @@
 //!     assert_eq!(answer["response"]["autoConfirmUser"], true);
 //!     assert_eq!(answer["request"]["validationData"], serde_json::Value::Null);
 //! }
-//! # Ok::<(), cognito_trigger::DecodeError>(())
+//! Ok::<(), cognito_trigger::DecodeError>(())
 //! ```
 //!
 //! # Decoding one trigger
@@ -55,7 +55,7 @@
 //! assert_eq!(event.trigger_source, TokenGenerationSource::RefreshTokens);
 //! assert_eq!(event.request.scopes().len(), 2);
 //! assert!(!event.request.is_member_of("admins"));
-//! # Ok::<(), cognito_trigger::DecodeError>(())
+//! Ok::<(), cognito_trigger::DecodeError>(())
 //! ```
 
 #![cfg_attr(docsrs, feature(doc_cfg))]

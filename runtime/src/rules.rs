@@ -40,7 +40,7 @@
 //!
 //! event.response = CustomMessageResponse::new().sms("Your code is {####}");
 //! assert!(rules::check(&event, &Settings::new()).is_empty());
-//! # Ok::<(), cognito_trigger::DecodeError>(())
+//! Ok::<(), cognito_trigger::DecodeError>(())
 //! ```
 //!
 //! # Opting out of a rule
@@ -64,7 +64,7 @@
 //! assert_eq!(violations[0].rule, Rule::ClaimAddedAndSuppressed);
 //! violations.retain(|v| v.rule != Rule::ClaimAddedAndSuppressed);
 //! assert!(violations.is_empty());
-//! # Ok::<(), cognito_trigger::DecodeError>(())
+//! Ok::<(), cognito_trigger::DecodeError>(())
 //! ```
 //!
 //! Prefer fixing the answer: a rule is only here because Cognito's contract states it.
@@ -585,7 +585,7 @@ mod sealed {
 /// let mut violations = Vec::new();
 /// DefineAuthChallenge::check_response(&event, &Settings::new(), &mut violations);
 /// assert_eq!(violations[0].rule, Rule::IssueTokensAndFail);
-/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 pub trait ResponseRules: Trigger + sealed::Sealed {
     /// Appends to `out` every rule `event.response` breaks.
@@ -613,7 +613,7 @@ pub trait ResponseRules: Trigger + sealed::Sealed {
 ///     violations[0].field,
 ///     "response.claimsAndScopeOverrideDetails.idTokenGeneration.claimsToAddOrOverride.sub",
 /// );
-/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 #[must_use]
 pub fn check<T: ResponseRules>(event: &Event<'_, T>, settings: &Settings) -> Vec<Violation> {
@@ -674,7 +674,7 @@ macro_rules! response_rules {
         /// let violations = rules::check_any(&event, &Settings::new());
         /// assert_eq!(violations[0].rule, Rule::AutoVerifyWithoutAttribute);
         /// assert_eq!(violations[0].field, "response.autoVerifyPhone");
-        /// # Ok::<(), cognito_trigger::DecodeError>(())
+        /// Ok::<(), cognito_trigger::DecodeError>(())
         /// ```
         #[must_use]
         pub fn check_any(event: &AnyEvent<'_>, settings: &Settings) -> Vec<Violation> {

@@ -167,17 +167,19 @@ impl Tools {
     fn install(root: &Path, dir: &Path) -> Result<Self, String> {
         crate::watch::ensure_cargo_lambda(root)?;
         let venv = root.join("target/tools/e2e");
-        let found = |name: &str| -> Option<PathBuf> {
+        // `probe` is an argument the program answers with success (moto_server has no
+        // `--version`).
+        let found = |name: &str, probe: &str| -> Option<PathBuf> {
             [venv.join("bin").join(name), PathBuf::from(name)]
                 .into_iter()
                 .find(|p| {
                     Command::new(p)
-                        .arg("--version")
+                        .arg(probe)
                         .output()
                         .is_ok_and(|o| o.status.success())
                 })
         };
-        let (aws, moto_server) = match (found("aws"), found("moto_server")) {
+        let (aws, moto_server) = match (found("aws", "--version"), found("moto_server", "--help")) {
             (Some(aws), Some(moto)) => (aws, moto),
             _ => {
                 println!(

@@ -63,7 +63,7 @@ impl<'a> EventVersion<'a> {
     /// let raw = RawEvent::parse(br#"{"version":2,"triggerSource":"TokenGeneration_Authentication"}"#)?;
     /// assert_eq!(raw.version.as_str(), "2");
     /// assert_eq!(RawEvent::parse(br#"{"triggerSource":"PreSignUp_SignUp"}"#)?.version.as_str(), "");
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn as_str(&self) -> &str {
@@ -78,7 +78,7 @@ impl<'a> EventVersion<'a> {
     /// let raw = RawEvent::parse(br#"{"version":1,"triggerSource":"PreSignUp_SignUp"}"#)?;
     /// assert!(raw.version.is_number());
     /// assert_eq!(raw.version.as_str(), "1");
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn is_number(&self) -> bool {
@@ -204,7 +204,7 @@ wire_struct! {
     ///   "request":{},"response":{}}"#)?;
     /// assert_eq!(event.caller_context.aws_sdk_version, "aws-sdk-unknown-unknown");
     /// assert_eq!(event.caller_context.client_id, "1example");
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct CallerContext<'a> {
         /// The caller's SDK user-agent fragment, e.g. `aws-sdk-unknown-unknown`. For logs.
@@ -249,7 +249,7 @@ wire_struct! {
     /// let raw = RawEvent::parse(br#"{"version":"2","triggerSource":"TokenGeneration_Authentication",
     ///     "request":{},"response":{}}"#)?;
     /// assert_eq!(raw.kind()?, Some(TriggerKind::PreTokenGenerationV2));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct RawEvent<'a> {
         /// The event schema version.
@@ -282,7 +282,7 @@ impl<'a> RawEvent<'a> {
     /// assert_eq!(raw.user_name, "ada");
     /// assert_eq!(raw.request.unwrap().get(), r#"{"userAttributes":{}}"#);
     /// assert_eq!(RawEvent::parse(b"[]").unwrap_err(), DecodeError::NotAnObject);
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     ///
     /// # Errors
@@ -311,7 +311,7 @@ impl<'a> RawEvent<'a> {
     /// assert_eq!(raw.trigger_source()?, "PreSignUp_SignUp");
     /// let unrouted = RawEvent::parse(br#"{"version":"1"}"#)?;
     /// assert_eq!(unrouted.trigger_source(), Err(DecodeError::MissingTriggerSource));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     ///
     /// # Errors
@@ -332,7 +332,7 @@ impl<'a> RawEvent<'a> {
     /// assert_eq!(raw.kind()?, Some(TriggerKind::CustomMessage));
     /// let newer = RawEvent::parse(br#"{"version":"1","triggerSource":"NewTrigger_Something"}"#)?;
     /// assert_eq!(newer.kind()?, None);
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     ///
     /// # Errors
@@ -369,7 +369,7 @@ impl TriggerKind {
     ///     Some(TriggerKind::PreTokenGenerationV3),
     /// );
     /// assert!(TriggerKind::classify("PreTokenGen", &v1).is_err());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     ///
     /// # Errors

@@ -37,7 +37,7 @@ pub use trigger::{Trigger, TriggerSource};
 /// assert_eq!(event.trigger_source, PreSignUpSource::SignUp);
 /// assert_eq!(event.request.user_attributes.get("email"), Some("ada@example.com"));
 /// assert_eq!(event.response.auto_confirm_user, Some(false));
-/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -79,7 +79,7 @@ impl<'a, T: Trigger> Event<'a, T> {
     ///     PreSignUpEvent::from_slice(other).unwrap_err().to_string(),
     ///     "triggerSource `PostConfirmation_ConfirmSignUp` is not a pre sign-up event",
     /// );
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     ///
     /// # Errors
@@ -100,7 +100,7 @@ impl<'a, T: Trigger> Event<'a, T> {
     /// assert_eq!(raw.kind()?, Some(TriggerKind::PreSignUp));
     /// let event = PreSignUpEvent::from_raw(raw)?;
     /// assert_eq!(event.request.user_attributes.get("email"), Some("ada@example.com"));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     ///
     /// # Errors
@@ -156,7 +156,7 @@ impl<'a, T: Trigger> Event<'a, T> {
     ///     br#"{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp","request":{},"response":{}}"#,
     /// )?;
     /// assert_eq!(event.kind(), TriggerKind::PostConfirmation);
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn kind(&self) -> TriggerKind {
@@ -171,7 +171,7 @@ impl<'a, T: Trigger> Event<'a, T> {
     /// let bytes = br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{},"newField":[1]}"#;
     /// let event = PreSignUpEvent::from_slice(bytes)?;
     /// assert_eq!(event.to_json(), bytes.to_vec());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn to_json(&self) -> Vec<u8> {

@@ -25,7 +25,7 @@ use crate::wire::{Overlay, WireDecode, WireField};
 ///   "userPoolId":"eu-west-1_EXAMPLE","request":{},"response":{}}"#)?;
 /// assert_eq!(describe(&event), "pre sign-up event from eu-west-1_EXAMPLE");
 /// assert_eq!(PreSignUp::KIND, TriggerKind::PreSignUp);
-/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 pub trait Trigger: Sized + 'static + private::Sealed {
     /// Which trigger this is.

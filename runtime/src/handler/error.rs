@@ -13,7 +13,8 @@ use std::fmt;
 /// period in the message is dropped rather than doubled.
 ///
 /// ```
-/// use cognito_trigger::{PreSignUpEvent, PreSignUpResponse, Reject};
+/// use cognito_trigger::testing::TestEvent;
+/// use cognito_trigger::{PreSignUp, PreSignUpEvent, PreSignUpResponse, Reject};
 ///
 /// fn check(event: &PreSignUpEvent<'_>) -> Result<PreSignUpResponse, Reject> {
 ///     match event.request.user_attributes.get("email") {
@@ -21,7 +22,10 @@ use std::fmt;
 ///         _ => Err(Reject::new("Sign-up is open to example.com addresses only.")),
 ///     }
 /// }
-/// # let _ = check;
+///
+/// let bytes = TestEvent::<PreSignUp>::new().attribute("email", "eve@example.net").to_bytes();
+/// let refused = check(&PreSignUpEvent::from_slice(&bytes).unwrap()).unwrap_err();
+/// assert_eq!(refused.message(), "Sign-up is open to example.com addresses only.");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reject {

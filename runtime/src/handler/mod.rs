@@ -61,7 +61,7 @@ pub trait HandlerInfo: Send + Sync + 'static {
 /// The attribute turns
 ///
 /// ```
-/// # use cognito_trigger::{cognito_trigger, PreSignUpEvent, PreSignUpResponse};
+/// use cognito_trigger::{cognito_trigger, PreSignUpEvent, PreSignUpResponse};
 /// #[cognito_trigger(PreSignUp)]
 /// fn auto_confirm(event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
 ///     PreSignUpResponse::new().confirm_user()
@@ -72,7 +72,7 @@ pub trait HandlerInfo: Send + Sync + 'static {
 /// function's name lives in the type namespace, so the function stays callable):
 ///
 /// ```
-/// # use cognito_trigger::{PreSignUpEvent, PreSignUpResponse};
+/// use cognito_trigger::{PreSignUpEvent, PreSignUpResponse};
 /// fn auto_confirm(event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
 ///     PreSignUpResponse::new().confirm_user()
 /// }

@@ -31,7 +31,7 @@ wire_struct! {
     /// let event = PreAuthenticationEvent::from_slice(bytes)?;
     /// assert_eq!(event.request.user_attributes.get("email"), Some("ada@example.com"));
     /// assert_eq!(event.request.validation_data.get("device"), Some("kiosk"));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct PreAuthenticationRequest<'a> {
         /// The user's attributes (likely empty when `userNotFound`).
@@ -54,7 +54,7 @@ impl PreAuthenticationRequest<'_> {
     ///   "request":{"userAttributes":{},"userNotFound":true},"response":{}}"#;
     /// let event = PreAuthenticationEvent::from_slice(bytes)?;
     /// assert!(event.request.is_user_not_found());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn is_user_not_found(&self) -> bool {
@@ -92,7 +92,7 @@ wire_struct! {
     /// let event = PostAuthenticationEvent::from_slice(bytes)?;
     /// assert_eq!(event.request.new_device_used, Some(true));
     /// assert!(event.request.client_metadata.is_empty());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct PostAuthenticationRequest<'a> {
         /// The user's attributes.

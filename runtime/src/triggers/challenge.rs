@@ -112,7 +112,7 @@ wire_struct! {
     /// let event = DefineAuthChallengeEvent::from_slice(bytes)?;
     /// assert_eq!(event.request.session.len(), 2);
     /// assert_eq!(event.request.session[0].challenge_name, Some(ChallengeName::SrpA));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct DefineAuthChallengeRequest<'a> {
         /// The user's attributes.
@@ -142,7 +142,7 @@ impl<'a> DefineAuthChallengeRequest<'a> {
     /// let last = event.request.last_challenge().unwrap();
     /// assert!(last.passed(&ChallengeName::CustomChallenge));
     /// assert!(DefineAuthChallengeRequest::default().last_challenge().is_none());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn last_challenge(&self) -> Option<&ChallengeResult<'a>> {
@@ -162,7 +162,7 @@ impl<'a> DefineAuthChallengeRequest<'a> {
     ///   "response":{}}"#;
     /// let event = DefineAuthChallengeEvent::from_slice(bytes)?;
     /// assert_eq!(event.request.custom_challenge_attempts(), 2);
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn custom_challenge_attempts(&self) -> usize {
@@ -181,7 +181,7 @@ impl<'a> DefineAuthChallengeRequest<'a> {
     ///   "request":{"userAttributes":{},"session":[],"userNotFound":true},"response":{}}"#;
     /// let event = DefineAuthChallengeEvent::from_slice(bytes)?;
     /// assert!(event.request.is_user_not_found());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn is_user_not_found(&self) -> bool {
@@ -315,7 +315,7 @@ wire_struct! {
     /// let event = CreateAuthChallengeEvent::from_slice(bytes)?;
     /// assert_eq!(event.request.challenge_name, Some(ChallengeName::CustomChallenge));
     /// assert!(event.request.session.is_empty());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct CreateAuthChallengeRequest<'a> {
         /// The user's attributes.
@@ -448,7 +448,7 @@ wire_struct! {
     /// // A numeric answer is kept as its JSON text.
     /// assert_eq!(event.request.challenge_answer, "482913");
     /// assert_eq!(event.request.private_challenge_parameters.get("answer"), Some("482913"));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct VerifyAuthChallengeResponseRequest<'a> {
         /// The user's attributes.

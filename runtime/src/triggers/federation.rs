@@ -64,7 +64,7 @@ wire_struct! {
     /// assert_eq!(event.user_name, "Okta_00u1");
     /// assert_eq!(event.request.provider_name, "Okta");
     /// assert_eq!(event.request.provider_type, Some(ProviderType::Oidc));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct InboundFederationRequest<'a> {
         /// The identity provider's name in the pool.

@@ -47,7 +47,7 @@ wire_struct! {
     /// assert_eq!(event.request.code_parameter, "{####}");
     /// assert_eq!(event.request.username_parameter.as_deref(), Some("{username}"));
     /// assert_eq!(event.request.link_parameter, None);
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct CustomMessageRequest<'a> {
         /// The user's attributes.

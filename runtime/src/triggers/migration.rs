@@ -36,7 +36,7 @@ wire_struct! {
     /// let password = event.request.password.as_ref().unwrap();
     /// assert_eq!(password.expose(), "hunter2");
     /// assert_eq!(password.to_string(), "[redacted]");
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct UserMigrationRequest<'a> {
         /// The password the user typed, in plain text (`UserMigration_Authentication` only).

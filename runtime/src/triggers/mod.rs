@@ -79,7 +79,7 @@ wire_struct! {
     ///   "request":{"userAttributes":{}},"response":{}}"#;
     /// let event = PostConfirmationEvent::from_slice(bytes)?;
     /// assert_eq!(event.response, EmptyResponse::default());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct EmptyResponse {}
 }

@@ -78,7 +78,7 @@ trigger_source! {
 ///              "userAttributes":{"email":"ada@example.com"}},"response":{}}"#;
 /// let event = CustomEmailSenderEvent::from_slice(bytes)?;
 /// assert_eq!(event.request.request_type, CUSTOM_EMAIL_SENDER_REQUEST_V1);
-/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 pub const CUSTOM_EMAIL_SENDER_REQUEST_V1: &str = "customEmailSenderRequestV1";
 /// The request `type` of custom SMS sender events.
@@ -91,7 +91,7 @@ pub const CUSTOM_EMAIL_SENDER_REQUEST_V1: &str = "customEmailSenderRequestV1";
 ///              "userAttributes":{"phone_number":"+15555550100"}},"response":{}}"#;
 /// let event = CustomSmsSenderEvent::from_slice(bytes)?;
 /// assert_eq!(event.request.request_type, CUSTOM_SMS_SENDER_REQUEST_V1);
-/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 pub const CUSTOM_SMS_SENDER_REQUEST_V1: &str = "customSMSSenderRequestV1";
 
@@ -109,7 +109,7 @@ wire_struct! {
     /// assert_eq!(code.expose(), "AYADeD...");
     /// assert_eq!(format!("{code:?}"), "Secret([redacted])");
     /// assert_eq!(event.request.user_attributes.get("email"), Some("ada@example.com"));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct CustomSenderRequest<'a> {
         /// The schema tag: [`CUSTOM_EMAIL_SENDER_REQUEST_V1`] or

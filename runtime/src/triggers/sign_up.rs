@@ -36,7 +36,7 @@ wire_struct! {
     /// assert_eq!(event.request.user_attributes.get("email"), Some("ada@example.com"));
     /// assert!(event.request.validation_data.is_empty());
     /// assert_eq!(event.request.client_metadata.get("invite"), Some("XK2"));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct PreSignUpRequest<'a> {
         /// Attributes given at sign-up, or mapped from the identity provider.
@@ -162,7 +162,7 @@ wire_struct! {
     /// let event = PostConfirmationEvent::from_slice(bytes)?;
     /// assert_eq!(event.request.user_attributes.get("cognito:user_status"), Some("CONFIRMED"));
     /// assert!(event.request.client_metadata.is_empty());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct PostConfirmationRequest<'a> {
         /// The confirmed user's attributes, with `sub` and `cognito:user_status`.

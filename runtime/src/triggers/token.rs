@@ -52,7 +52,7 @@ wire_struct! {
     /// assert_eq!(event.request.user_attributes.get("sub"), Some("42"));
     /// assert!(event.request.group_configuration.is_some());
     /// assert_eq!(event.request.scopes, None); // V1_0 sends no scopes
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub struct PreTokenGenerationRequest<'a> {
         /// The user's attributes (absent or empty for client credentials).
@@ -78,7 +78,7 @@ impl PreTokenGenerationRequest<'_> {
     ///   "request":{"userAttributes":{},"groupConfiguration":null},"response":{}}"#;
     /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
     /// assert_eq!(event.request.current_groups().groups_to_override, Some(vec![]));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn current_groups(&self) -> GroupOverrideDetails {
@@ -99,7 +99,7 @@ impl PreTokenGenerationRequest<'_> {
     ///   "response":{}}"#;
     /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
     /// assert_eq!(event.request.groups().collect::<Vec<_>>(), ["admins", "readers"]);
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub fn groups(&self) -> impl Iterator<Item = &str> + '_ {
         self.group_configuration
@@ -118,7 +118,7 @@ impl PreTokenGenerationRequest<'_> {
     /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
     /// assert!(event.request.is_member_of("admins"));
     /// assert!(!event.request.is_member_of("readers"));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn is_member_of(&self, group: &str) -> bool {
@@ -138,7 +138,7 @@ impl PreTokenGenerationRequest<'_> {
     /// let bytes = br#"{"version":"1","triggerSource":"TokenGeneration_Authentication",
     ///   "request":{"userAttributes":{}},"response":{}}"#;
     /// assert!(PreTokenGenerationV1Event::from_slice(bytes)?.request.scopes().is_empty());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn scopes(&self) -> &[Cow<'_, str>] {
@@ -584,7 +584,7 @@ impl PreTokenGenerationV1Response {
     /// let event = PreTokenGenerationV1Event::from_slice(bytes)?;
     /// let response = PreTokenGenerationV1Response::new().add_group(&event.request, "beta");
     /// assert!(serde_json::to_string(&response).unwrap().contains(r#""groupsToOverride":["readers","beta"]"#));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn add_group(
@@ -610,7 +610,7 @@ impl PreTokenGenerationV1Response {
     /// let event = PreTokenGenerationV1Event::from_slice(bytes)?;
     /// let response = PreTokenGenerationV1Response::new().remove_group(&event.request, "beta");
     /// assert!(serde_json::to_string(&response).unwrap().contains(r#""groupsToOverride":["readers"]"#));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn remove_group(mut self, request: &PreTokenGenerationRequest<'_>, group: &str) -> Self {
@@ -931,7 +931,7 @@ impl PreTokenGenerationV2Response {
     /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
     /// let response = PreTokenGenerationV2Response::new().add_group(&event.request, "beta");
     /// assert!(serde_json::to_string(&response).unwrap().contains(r#""groupsToOverride":["readers","beta"]"#));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn add_group(
@@ -957,7 +957,7 @@ impl PreTokenGenerationV2Response {
     /// let event = PreTokenGenerationV2Event::from_slice(bytes)?;
     /// let response = PreTokenGenerationV2Response::new().remove_group(&event.request, "beta");
     /// assert!(serde_json::to_string(&response).unwrap().contains(r#""groupsToOverride":["readers"]"#));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn remove_group(mut self, request: &PreTokenGenerationRequest<'_>, group: &str) -> Self {

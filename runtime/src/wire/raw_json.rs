@@ -20,7 +20,7 @@ use super::{WireDecode, WireField};
 /// let request = raw.request.unwrap();
 /// assert_eq!(request.get(), r#"{ "userAttributes": {} }"#);
 /// assert_eq!(format!("{request:?}"), "RawJson(24 bytes)");
-/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 #[derive(Clone, Copy)]
 pub struct RawJson<'a>(pub &'a RawValue);

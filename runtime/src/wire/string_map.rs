@@ -183,7 +183,7 @@ impl<'a> StringMap<'a> {
     ///   "request":{"userAttributes":{"email":"ada@example.com"},"validationData":null},"response":{}}"#)?;
     /// assert!(event.request.validation_data.is_empty());
     /// assert!(!event.request.user_attributes.is_empty());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -244,7 +244,7 @@ impl<'a> StringMap<'a> {
     ///     PreSignUpEvent::from_slice(&bytes)?.request.user_attributes.into_owned()
     /// };
     /// assert_eq!(attributes.get("sub"), Some("42"));
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn into_owned(self) -> StringMap<'static> {

@@ -21,7 +21,7 @@ use serde_json::value::RawValue;
 ///   "request":{"userAttributes":{},"brandNewField":{"a":1}},"response":{}}"#;
 /// let AnyEvent::PostConfirmation(event) = decode(json)? else { unreachable!() };
 /// assert_eq!(event.request.unknown_fields.get("brandNewField").unwrap().get(), r#"{"a":1}"#);
-/// # Ok::<(), cognito_trigger::DecodeError>(())
+/// Ok::<(), cognito_trigger::DecodeError>(())
 /// ```
 ///
 /// It also remembers, for the object's known fields, which were in the input and which
@@ -76,7 +76,7 @@ impl<'a> UnknownFields<'a> {
     ///   "request":{},"response":{},"newField":[1, 2]}"#)?;
     /// assert_eq!(event.unknown_fields.get("newField").map(|v| v.get()), Some("[1, 2]"));
     /// assert!(event.unknown_fields.get("region").is_none());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&RawValue> {
@@ -129,7 +129,7 @@ impl<'a> UnknownFields<'a> {
     /// let event = PreSignUpEvent::from_slice(br#"{"triggerSource":"PreSignUp_SignUp","a":1,"b":true}"#)?;
     /// let fields: Vec<(&str, &str)> = event.unknown_fields.iter().map(|(k, v)| (k, v.get())).collect();
     /// assert_eq!(fields, [("a", "1"), ("b", "true")]);
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &RawValue)> + '_ {
         self.entries.iter().map(|(k, v)| (k.as_ref(), v.as_ref()))
@@ -142,7 +142,7 @@ impl<'a> UnknownFields<'a> {
     ///
     /// let event = PreSignUpEvent::from_slice(br#"{"triggerSource":"PreSignUp_SignUp","a":1,"b":2}"#)?;
     /// assert_eq!(event.unknown_fields.len(), 2);
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn len(&self) -> usize {
@@ -156,7 +156,7 @@ impl<'a> UnknownFields<'a> {
     ///
     /// let event = PreSignUpEvent::from_slice(br#"{"version":"1","triggerSource":"PreSignUp_SignUp"}"#)?;
     /// assert!(event.unknown_fields.is_empty());
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -173,7 +173,7 @@ impl<'a> UnknownFields<'a> {
     ///     PreSignUpEvent::from_slice(&bytes)?.unknown_fields.into_owned()
     /// };
     /// assert_eq!(fields.get("newField").unwrap().get(), r#""x""#);
-    /// # Ok::<(), cognito_trigger::DecodeError>(())
+    /// Ok::<(), cognito_trigger::DecodeError>(())
     /// ```
     #[must_use]
     pub fn into_owned(self) -> UnknownFields<'static> {
