@@ -9,6 +9,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use cognito_trigger::testing::TestEvent;
+use cognito_trigger::{PreAuthentication, PreSignUp, UserMigration};
 use serde_json::Value;
 
 /// Runs a binary in the local mode (never on Lambda) with `stdin` as its input.
@@ -104,17 +106,14 @@ fn answers_one_line_per_file_and_fails_on_bad_input() {
 
 #[test]
 fn answers_json_lines_on_stdin_and_never_panics() {
-    let valid = std::fs::read_to_string(events_dir().join("PreAuthentication_Authentication.json"))
-        .unwrap();
-    let valid: Value = serde_json::from_str(&valid).unwrap();
     let hostile: Vec<Vec<u8>> = vec![
-        serde_json::to_vec(&valid).unwrap(),
+        TestEvent::<PreAuthentication>::new().to_bytes(),
         b"this is not json".to_vec(),
         b"[]".to_vec(),
         b"\xff\xfe\x00garbage".to_vec(),
         "[".repeat(100_000).into_bytes(),
         format!(r#"{{"triggerSource":"{}"}}"#, "A_".repeat(50_000)).into_bytes(),
-        br#"{"version":"1","triggerSource":"UserMigration_Authentication","userName":"nobody@example.com","request":{"password":"x"},"response":{}}"#.to_vec(),
+        TestEvent::<UserMigration>::new().user_name("nobody@example.com").password("x").to_bytes(),
         br#"{"version":"1","triggerSource":"DefineAuthChallenge_Authentication","request":{"session":"oops"}}"#.to_vec(),
     ];
     let mut stdin = Vec::new();
@@ -188,8 +187,7 @@ fn every_answered_event_exits_zero() {
 
 #[test]
 fn logs_are_json_lines_with_the_invocation_when_lambda_asks() {
-    let event = std::fs::read(events_dir().join("PreSignUp_SignUp.json")).unwrap();
-    let event: Value = serde_json::from_slice(&event).unwrap();
+    let event = TestEvent::<PreSignUp>::new().to_bytes();
     let mut child = Command::new(env!("CARGO_BIN_EXE_pool"))
         .env_remove("AWS_LAMBDA_RUNTIME_API")
         .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
@@ -202,9 +200,7 @@ fn logs_are_json_lines_with_the_invocation_when_lambda_asks() {
     // An event of a trigger the pool leaves to Cognito's defaults logs a warning.
     let unhandled = br#"{"version":"9","triggerSource":"TokenGeneration_HostedAuth","userPoolId":"p1","callerContext":{"clientId":"c1"},"request":{}}"#;
     let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(&serde_json::to_vec(&event).unwrap())
-        .unwrap();
+    stdin.write_all(&event).unwrap();
     stdin.write_all(b"\n").unwrap();
     stdin.write_all(unhandled).unwrap();
     drop(stdin);
