@@ -1055,6 +1055,62 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         }
     }
 
+    /// The client credentials grant (`/oauth2/token`, machine to machine): pre token
+    /// generation runs only when the pool serves V3_0 (`TokenGeneration_ClientCredentials`,
+    /// with the requested scopes and the `aws_client_metadata`); the access token is the
+    /// app client's, with no user.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    /// use cognito_trigger::{cognito_trigger, pool, PreTokenGenerationV2Response, PreTokenGenerationV3Event};
+    ///
+    /// #[cognito_trigger(PreTokenGenerationV3)]
+    /// fn m2m(event: &PreTokenGenerationV3Event<'_>) -> PreTokenGenerationV2Response {
+    ///     let tenant = event.request.client_metadata.get("tenant").unwrap_or("none");
+    ///     PreTokenGenerationV2Response::new().add_access_token_claim("tenant", tenant)
+    /// }
+    ///
+    /// let mut cognito = Cognito::new(pool![m2m]);
+    /// let tokens = cognito.client_credentials(&["reports/read"], &[("tenant", "acme")]).unwrap();
+    /// assert_eq!(tokens.access_token["tenant"], "acme");
+    /// assert_eq!(tokens.scopes(), ["reports/read"]);
+    /// assert!(tokens.id_token.is_empty());
+    /// ```
+    ///
+    /// # Errors
+    /// Pre token generation's error.
+    pub fn client_credentials(
+        &mut self,
+        scopes: &[&str],
+        client_metadata: &[(&str, &str)],
+    ) -> Result<Tokens, ClientError> {
+        let issuer = format!("https://cognito-idp.{REGION}.amazonaws.com/{USER_POOL_ID}");
+        let mut access_token = Map::new();
+        access_token.insert("sub".to_owned(), CLIENT_ID.into());
+        access_token.insert("iss".to_owned(), issuer.into());
+        access_token.insert("token_use".to_owned(), "access".into());
+        access_token.insert("client_id".to_owned(), CLIENT_ID.into());
+        access_token.insert("scope".to_owned(), scopes.join(" ").into());
+        let mut tokens = Tokens {
+            id_token: Map::new(),
+            access_token,
+            refresh_token: String::new(),
+        };
+        // V1_0 and V2_0 are not called for machine-to-machine tokens (contract §12.1).
+        if self.attached(PreTokenGenerationV3::KIND) {
+            let mut event = TestEvent::<PreTokenGenerationV3>::new()
+                .source(TokenGenerationSource::ClientCredentials)
+                .scopes(scopes.iter().copied());
+            for (key, value) in client_metadata {
+                event = event.client_metadata(key, value);
+            }
+            if let Some(response) = self.call(event)? {
+                apply_token_response(&mut tokens, &response);
+            }
+        }
+        Ok(tokens)
+    }
+
     /// `ForgotPassword`: an unknown user goes to user migration
     /// (`UserMigration_ForgotPassword`); then a reset code is sent to the verified email
     /// or phone.

@@ -7,7 +7,8 @@
 //!   rules applied strictly.
 //! - [`Cognito`]: a user pool in a box that drives a [`Pool`](crate::Pool) through
 //!   Cognito's flows (sign-up, admin create, password and custom sign-in, refresh, forgot
-//!   password, attribute updates) and reports what a client would see.
+//!   password, attribute updates, the machine-to-machine grant) and reports what a client
+//!   would see.
 //! - [`answer`] and [`answer_allowing`]: the same from raw bytes, answering JSON.
 
 use crate::handler::Handler;
