@@ -280,6 +280,7 @@ fn triggers(c: &mut Criterion) {
         .collect();
     // How many events each trigger's iteration answers, for `cargo xtask bench` to divide by.
     let mut counts = serde_json::Map::new();
+    let mut alternated = serde_json::Map::new();
     for &kind in TriggerKind::ALL {
         let all: Vec<&Vec<u8>> = events
             .iter()
@@ -329,14 +330,110 @@ fn triggers(c: &mut Criterion) {
             });
         });
         group.finish();
+        let timings = alternating(
+            &measured,
+            |events| {
+                runtime.block_on(async {
+                    for event in events {
+                        black_box(pool.invoke(black_box(event), &context).await.ok());
+                    }
+                });
+            },
+            (!parsed.is_empty()).then_some(|events: &[&Vec<u8>]| {
+                for event in events {
+                    black_box(baseline(kind, black_box(event)));
+                }
+            }),
+            |events| {
+                for event in events {
+                    black_box(limit(black_box(event)));
+                }
+            },
+        );
+        alternated.insert(format!("{kind:?}"), timings);
     }
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join("alternating.json"),
+        serde_json::to_vec_pretty(&alternated).unwrap(),
+    )
+    .unwrap();
     std::fs::write(
         out.join("bench-events.json"),
         serde_json::to_vec_pretty(&counts).unwrap(),
     )
     .unwrap();
+}
+
+/// Rounds of the alternating measurement.
+const ROUNDS: usize = 25;
+/// Least time one variant's turn in a round takes: long enough for the clock, short enough
+/// that the three turns of a round see the same machine.
+const TURN: Duration = Duration::from_millis(3);
+
+/// Ours, the baseline and the limit measured in turns, round after round (the order
+/// rotating each round), so that drift moves all three alike: per variant the median time
+/// per event, and per round the ratios, whose median and extremes are the figures to read.
+fn alternating(
+    events: &[&Vec<u8>],
+    ours: impl Fn(&[&Vec<u8>]),
+    baseline: Option<impl Fn(&[&Vec<u8>])>,
+    limit: impl Fn(&[&Vec<u8>]),
+) -> serde_json::Value {
+    // Passes over the events per turn, so that ours' turn takes about `TURN`.
+    let started = std::time::Instant::now();
+    ours(events);
+    let one_pass = started.elapsed().max(Duration::from_nanos(1));
+    let passes = (TURN.as_nanos() / one_pass.as_nanos()).max(1);
+    let per_event = |run: &dyn Fn(&[&Vec<u8>])| {
+        let started = std::time::Instant::now();
+        for _ in 0..passes {
+            run(events);
+        }
+        started.elapsed().as_secs_f64() * 1e9 / (passes as f64 * events.len() as f64)
+    };
+    let mut times: [Vec<f64>; 3] = Default::default();
+    for round in 0..ROUNDS {
+        for turn in 0..3 {
+            let variant = (round + turn) % 3;
+            let ns = match (variant, &baseline) {
+                (0, _) => per_event(&ours),
+                (1, Some(baseline)) => per_event(baseline),
+                (1, None) => continue,
+                _ => per_event(&limit),
+            };
+            times[variant].push(ns);
+        }
+    }
+    let median = |values: &[f64]| -> Option<f64> {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        sorted.get(sorted.len() / 2).copied()
+    };
+    let ratios = |other: &[f64]| -> serde_json::Value {
+        if other.is_empty() {
+            return serde_json::Value::Null;
+        }
+        let mut per_round: Vec<f64> = times[0].iter().zip(other).map(|(o, b)| o / b).collect();
+        per_round.sort_by(f64::total_cmp);
+        serde_json::json!({
+            "median": median(&per_round),
+            "min": per_round.first(),
+            "max": per_round.last(),
+            "p25": per_round[per_round.len() / 4],
+            "p75": per_round[per_round.len() * 3 / 4],
+        })
+    };
+    serde_json::json!({
+        "rounds": ROUNDS,
+        "passes_per_turn": passes,
+        "ours_ns": median(&times[0]),
+        "baseline_ns": median(&times[1]),
+        "limit_ns": median(&times[2]),
+        "ours_over_baseline": ratios(&times[1]),
+        "ours_over_limit": ratios(&times[2]),
+    })
 }
 
 criterion_group! {

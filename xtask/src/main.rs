@@ -19,6 +19,8 @@
 //!   writes every event cognito-local sent to `tests/events/e2e.jsonl`.
 //! - `cargo xtask bench`: benchmarks against a hand-written baseline and the least any
 //!   handler must do; writes `BENCHMARKS.md` and `target/bench/summary.json`.
+//! - `cargo xtask cold-start BINARY...`: starts each function binary against a Runtime API
+//!   of our own, alternately, and prints its init and first-response times.
 //! - `cargo xtask load`: 10,000 invocations of the example pool through `cargo lambda
 //!   watch`, with concurrency; fails on any lost or failed invocation
 //!   (latencies in `target/bench/load.json`).
@@ -36,10 +38,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod bench;
+mod chart;
 mod e2e;
 mod load;
 mod package;
 mod record;
+mod runtime_api;
 mod standalone;
 mod watch;
 
@@ -188,9 +192,16 @@ fn main() -> ExitCode {
         Some("package") => run(&root, PACKAGING),
         Some("standalone") => run(&root, STANDALONE),
         Some("record") => run(&root, RECORD),
+        Some("cold-start") if args.len() > 1 => match bench::report_cold_starts(&args[1..]) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("==> {error}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|standalone>"
+                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|standalone|cold-start BINARY...>"
             );
             ExitCode::from(2)
         }
