@@ -22,12 +22,22 @@ pub struct App {
 }
 
 /// A user in the legacy store.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct LegacyUser {
     /// The user's password in the legacy store (an example: a real store keeps a hash).
     pub password: String,
     /// The user's display name.
     pub name: String,
+}
+
+impl std::fmt::Debug for LegacyUser {
+    // The password stays out of every log and assertion message.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LegacyUser")
+            .field("password", &"[redacted]")
+            .field("name", &self.name)
+            .finish()
+    }
 }
 
 impl App {

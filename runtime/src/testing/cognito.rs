@@ -81,7 +81,7 @@ impl fmt::Display for UserStatus {
 /// assert!(ada.attributes.contains_key("sub"));
 /// assert!(ada.groups.is_empty());
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct User {
     /// The username.
@@ -92,12 +92,40 @@ pub struct User {
     pub attributes: BTreeMap<String, String>,
     /// The groups the user belongs to.
     pub groups: Vec<String>,
-    password: Secret<'static>,
-    /// The code last sent to the user, and what it confirms.
-    pending_code: Option<(String, Purpose)>,
+    /// `None` for a user migrated at a password reset, until the reset is confirmed.
+    password: Option<Secret<'static>>,
+    /// The codes sent to the user and not used yet, each with what it confirms.
+    pending_codes: Vec<(Secret<'static>, Purpose)>,
+}
+
+impl fmt::Debug for User {
+    /// Everything a test reads, not the password or the codes sent.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+    /// let shown = format!("{:?}", cognito.user("ada").unwrap());
+    /// assert!(!shown.contains("Passw0rd!") && !shown.contains("100001"), "{shown}");
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User")
+            .field("username", &self.username)
+            .field("status", &self.status)
+            .field("attributes", &self.attributes)
+            .field("groups", &self.groups)
+            .finish_non_exhaustive()
+    }
 }
 
 impl User {
+    fn has_password(&self, password: &str) -> bool {
+        self.password
+            .as_ref()
+            .is_some_and(|p| p.expose() == password)
+    }
+
     /// One attribute's value.
     ///
     /// ```
@@ -151,7 +179,7 @@ pub enum Medium {
 /// assert_eq!(delivery.subject.as_deref(), Some("Your verification code"));
 /// assert_eq!(delivery.code, "100001");
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Delivery {
     /// The `triggerSource` of the custom message or custom sender event it came with,
@@ -173,13 +201,37 @@ pub struct Delivery {
     pub sender_error: Option<String>,
 }
 
+impl fmt::Debug for Delivery {
+    /// Where the message went, not the code or the text that holds it.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_user("ada", "Temp0rary!", &[("email", "ada@example.com")]).unwrap();
+    /// let shown = format!("{:?}", cognito.last_delivery().unwrap());
+    /// assert!(shown.contains("CustomMessage_AdminCreateUser") && !shown.contains("Temp0rary!"), "{shown}");
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Delivery")
+            .field("trigger_source", &self.trigger_source)
+            .field("medium", &self.medium)
+            .field("to", &self.to)
+            .field("subject", &self.subject)
+            .field("message", &self.message.as_ref().map(|_| "[redacted]"))
+            .field("code", &"[redacted]")
+            .field("sender_error", &self.sender_error)
+            .finish()
+    }
+}
+
 /// The tokens of a successful sign-in, as their claims.
 ///
 /// ```
 /// use cognito_trigger::testing::Cognito;
 ///
 /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-/// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
+/// cognito.add_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
 /// let tokens = cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap();
 /// assert_eq!(tokens.id_token["cognito:username"], "ada");
 /// assert_eq!(tokens.id_token["email"], "ada@example.com");
@@ -202,7 +254,7 @@ impl Tokens {
     /// use cognito_trigger::testing::Cognito;
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[]);
     /// let tokens = cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap();
     /// assert_eq!(tokens.scopes(), ["aws.cognito.signin.user.admin"]);
     /// ```
@@ -244,7 +296,7 @@ impl SignIn {
     /// use cognito_trigger::testing::Cognito;
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[]);
     /// assert!(cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().is_some());
     /// ```
     #[must_use]
@@ -290,12 +342,12 @@ impl SignIn {
 /// }
 ///
 /// let mut cognito = Cognito::new(pool![define, create]);
-/// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+/// cognito.add_confirmed_user("ada", "Passw0rd!", &[]);
 /// let challenge = cognito.custom_auth("ada").unwrap().challenge().unwrap();
 /// assert_eq!(challenge.name, "CUSTOM_CHALLENGE");
 /// assert_eq!(challenge.parameters["hint"], "the answer");
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Challenge {
     /// `CUSTOM_CHALLENGE`, `PASSWORD_VERIFIER` or `NEW_PASSWORD_REQUIRED`.
@@ -324,7 +376,7 @@ impl Challenge {
     /// }
     ///
     /// let mut cognito = Cognito::new(pool![define, create]);
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[]);
     /// let challenge = cognito.custom_auth("ada").unwrap().challenge().unwrap();
     /// assert_eq!(challenge.private_parameter("code"), Some("482913"));
     /// ```
@@ -334,8 +386,27 @@ impl Challenge {
     }
 }
 
+impl fmt::Debug for Challenge {
+    /// What the client sees: the name and the public parameters, not the expected answer.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.admin_create_user("ada", "Temp0rary!", &[]).unwrap();
+    /// let challenge = cognito.sign_in("ada", "Temp0rary!").unwrap().challenge().unwrap();
+    /// assert_eq!(format!("{challenge:?}"), r#"Challenge { name: "NEW_PASSWORD_REQUIRED", parameters: {}, .. }"#);
+    /// ```
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Challenge")
+            .field("name", &self.name)
+            .field("parameters", &self.parameters)
+            .finish_non_exhaustive()
+    }
+}
+
 /// What Cognito keeps between the calls of one sign-in.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Session {
     username: String,
     user_not_found: bool,
@@ -429,15 +500,17 @@ impl ClientError {
 ///
 /// The triggers it invokes are the ones the pool serves ([`Pool::kinds`]); pre token
 /// generation in the highest version served. Every answer goes through the pool as on
-/// Lambda, with Cognito's response rules applied strictly (a refused answer is the
-/// client's `InvalidLambdaResponseException`). Codes are six digits, counted from
-/// `100001`, and also reported in [`Delivery::code`].
+/// Lambda, and Cognito's response rules decide as Cognito would: a refused answer is the
+/// client's `InvalidLambdaResponseException`, a part Cognito ignores has no effect (and
+/// is logged; [`Cognito::strict`] fails on it instead). Codes are six digits, counted
+/// from `100001`, and also reported in [`Delivery::code`]; the client's `ClientMetadata`
+/// is routed as Cognito routes it ([`Cognito::client_metadata`]).
 ///
 /// Simplified on purpose: usernames are matched exactly (no aliases), passwords are not
-/// checked against a policy, no MFA, SRP or devices, a custom sender is handed the code
-/// unencrypted. Where the contract leaves a point open (§18) it does what was observed: a
-/// user pre sign-up auto-confirms gets no code, and post confirmation runs at once. Its
-/// methods run the pool to
+/// checked against a policy, no MFA, SRP or devices, no welcome message after a user
+/// migration, and a custom sender is handed the code unencrypted. Where the contract
+/// leaves a point open (§18) it does what was observed: a user pre sign-up auto-confirms
+/// gets no code, and post confirmation runs at once. Its methods run the pool to
 /// completion on a runtime of their own, so call them from plain `#[test]` functions.
 ///
 /// ```
@@ -473,6 +546,10 @@ pub struct Cognito<S = ()> {
     prevent_user_existence_errors: bool,
     token_version: Option<TriggerKind>,
     detached: Vec<TriggerKind>,
+    strict: bool,
+    client_metadata: BTreeMap<String, String>,
+    /// Whether the call under way is `RespondToAuthChallenge`.
+    responding: bool,
 }
 
 impl<S: Send + Sync + 'static> Cognito<S> {
@@ -496,6 +573,112 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             prevent_user_existence_errors: false,
             token_version: None,
             detached: Vec::new(),
+            strict: false,
+            client_metadata: BTreeMap::new(),
+            responding: false,
+        }
+    }
+
+    /// Fails a flow on an answer Cognito would accept but partly ignore too (by default,
+    /// as Cognito, only a refused answer fails it, with `InvalidLambdaResponseException`;
+    /// the ignored part is logged at WARN and has no effect).
+    ///
+    /// ```
+    /// use cognito_trigger::testing::{Cognito, UserStatus};
+    /// use cognito_trigger::{cognito_trigger, pool, PreSignUpEvent, PreSignUpResponse};
+    ///
+    /// // Cognito ignores autoConfirmUser for AdminCreateUser.
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn confirm_everyone(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
+    ///     PreSignUpResponse::new().confirm_user()
+    /// }
+    ///
+    /// let mut cognito = Cognito::new(pool![confirm_everyone]);
+    /// cognito.admin_create_user("ada", "Temp0rary!", &[]).unwrap();
+    /// assert_eq!(cognito.user("ada").unwrap().status, UserStatus::ForceChangePassword);
+    ///
+    /// let mut strict = Cognito::new(pool![confirm_everyone]).strict();
+    /// let error = strict.admin_create_user("ada", "Temp0rary!", &[]).unwrap_err();
+    /// assert_eq!(error.exception(), "InvalidLambdaResponseException");
+    /// ```
+    #[must_use]
+    pub fn strict(mut self) -> Self {
+        self.strict = true;
+        self
+    }
+
+    /// The `ClientMetadata` the client sends with its calls from now on (an empty list
+    /// sends none). Cognito routes it as contract §5.3 says: to pre sign-up, post
+    /// confirmation, custom message and the senders from the calls that invoke them; from
+    /// `InitiateAuth` only to pre authentication and user migration, as their
+    /// `validationData`; from `RespondToAuthChallenge` to the challenge triggers, pre token
+    /// generation and post authentication.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    /// use cognito_trigger::{cognito_trigger, pool, PreAuthenticationEvent, Reject};
+    ///
+    /// #[cognito_trigger(PreAuthentication)]
+    /// fn app_only(event: &PreAuthenticationEvent<'_>) -> Result<(), Reject> {
+    ///     match event.request.validation_data.get("app") {
+    ///         Some("mobile") => Ok(()),
+    ///         _ => Err(Reject::new("Sign in from the app")),
+    ///     }
+    /// }
+    ///
+    /// let mut cognito = Cognito::new(pool![app_only]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[]);
+    /// assert!(cognito.sign_in("ada", "Passw0rd!").is_err());
+    /// cognito.client_metadata(&[("app", "mobile")]);
+    /// assert!(cognito.sign_in("ada", "Passw0rd!").is_ok());
+    /// ```
+    pub fn client_metadata(&mut self, entries: &[(&str, &str)]) {
+        self.client_metadata = entries
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+    }
+
+    /// Where Cognito puts the client's metadata in this trigger's event, in the call under
+    /// way (contract §5.3), if anywhere.
+    fn metadata_field<T: Trigger>(&self, source: &str) -> Option<&'static str> {
+        let kind = T::KIND;
+        if kind == PreAuthentication::KIND {
+            return Some("validationData");
+        }
+        if kind == UserMigration::KIND {
+            // `InitiateAuth`'s metadata arrives as `validationData`, `ForgotPassword`'s not.
+            return Some(if source.ends_with("_Authentication") {
+                "validationData"
+            } else {
+                "clientMetadata"
+            });
+        }
+        if kind == InboundFederation::KIND {
+            return None;
+        }
+        let sign_in = [
+            DefineAuthChallenge::KIND,
+            CreateAuthChallenge::KIND,
+            VerifyAuthChallengeResponse::KIND,
+            PostAuthentication::KIND,
+        ]
+        .contains(&kind)
+            || kind.source_prefix() == PreTokenGenerationV1::KIND.source_prefix();
+        // During sign-in, only `RespondToAuthChallenge` passes it on.
+        if sign_in && !self.responding {
+            return None;
+        }
+        Some("clientMetadata")
+    }
+
+    /// `event` with the client's metadata as `field` of its request (`clientMetadata` or
+    /// `validationData`), when the client sends any.
+    fn with_metadata<T: Trigger>(&self, event: TestEvent<T>, field: &str) -> TestEvent<T> {
+        if self.client_metadata.is_empty() {
+            event
+        } else {
+            event.set(&["request", field], &self.client_metadata)
         }
     }
 
@@ -544,7 +727,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// }
     ///
     /// let mut cognito = Cognito::new(pool![v1, v2]);
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[]);
     /// assert_eq!(cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap().id_token["answered_by"], "v2");
     /// let mut cognito = cognito.pre_token_generation(PreTokenGenerationV1::KIND);
     /// assert_eq!(cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap().id_token["answered_by"], "v1");
@@ -585,7 +768,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// use cognito_trigger::testing::{Cognito, UserStatus};
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
     /// assert_eq!(cognito.user("ada").unwrap().status, UserStatus::Confirmed);
     /// ```
     #[must_use]
@@ -643,26 +826,35 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         &self.invocations
     }
 
-    /// Adds a confirmed user directly, as a test's starting point (no trigger runs).
+    /// Adds a confirmed user directly, as a test's starting point: no API call, so no
+    /// trigger runs (for an administrator's `AdminCreateUser`, see
+    /// [`Cognito::admin_create_user`]).
+    ///
+    /// # Panics
+    /// When the pool already has a user by that name.
     ///
     /// ```
     /// use cognito_trigger::testing::Cognito;
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("custom:tier", "gold")]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[("custom:tier", "gold")]);
     /// assert_eq!(cognito.user("ada").unwrap().attribute("custom:tier"), Some("gold"));
     /// ```
-    pub fn admin_create_confirmed_user(
+    pub fn add_confirmed_user(
         &mut self,
         username: &str,
         password: &str,
         attributes: &[(&str, &str)],
     ) {
+        assert!(
+            !self.users.contains_key(username),
+            "the simulated pool already has a user named {username}"
+        );
         let attributes = attributes
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        self.create_user(username, password, attributes, UserStatus::Confirmed);
+        self.create_user(username, Some(password), attributes, UserStatus::Confirmed);
     }
 
     /// Adds a user to a group (`AdminAddUserToGroup`): the group shows in
@@ -672,7 +864,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// use cognito_trigger::testing::Cognito;
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[]);
     /// cognito.admin_add_user_to_group("ada", "admins").unwrap();
     /// let tokens = cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap();
     /// assert_eq!(tokens.id_token["cognito:groups"], serde_json::json!(["admins"]));
@@ -756,7 +948,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
                 attributes.insert(format!("{attribute}_verified"), "true".to_owned());
             }
         }
-        self.create_user(username, password, attributes, status);
+        self.create_user(username, Some(password), attributes, status);
         if status == UserStatus::Unconfirmed {
             self.send_code(username, "SignUp", Purpose::SignUp)?;
         } else {
@@ -809,6 +1001,72 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         self.post_confirmation(username, PostConfirmationSource::ConfirmSignUp)
     }
 
+    /// `AdminConfirmSignUp`: an administrator confirms the user without a code; post
+    /// confirmation runs.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::{Cognito, UserStatus};
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+    /// cognito.admin_confirm_sign_up("ada").unwrap();
+    /// assert_eq!(cognito.user("ada").unwrap().status, UserStatus::Confirmed);
+    /// ```
+    ///
+    /// # Errors
+    /// `UserNotFoundException`, `NotAuthorizedException` (already confirmed), post
+    /// confirmation's error.
+    pub fn admin_confirm_sign_up(&mut self, username: &str) -> Result<(), ClientError> {
+        let user = self
+            .users
+            .get_mut(username)
+            .ok_or_else(ClientError::user_not_found)?;
+        if user.status != UserStatus::Unconfirmed {
+            return Err(ClientError::new(
+                "NotAuthorizedException",
+                format!(
+                    "User cannot be confirmed. Current status is {}",
+                    user.status
+                ),
+            ));
+        }
+        user.status = UserStatus::Confirmed;
+        user.pending_codes
+            .retain(|(_, purpose)| *purpose != Purpose::SignUp);
+        self.post_confirmation(username, PostConfirmationSource::ConfirmSignUp)
+    }
+
+    /// `ResendConfirmationCode`: a new sign-up code (`CustomMessage_ResendCode`); the one
+    /// sent before no longer works.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::Cognito;
+    ///
+    /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
+    /// cognito.sign_up("ada", "Passw0rd!", &[("email", "ada@example.com")]).unwrap();
+    /// cognito.resend_confirmation_code("ada").unwrap();
+    /// assert_eq!(cognito.last_delivery().unwrap().trigger_source, "CustomMessage_ResendCode");
+    /// assert!(cognito.confirm_sign_up("ada", "100001").is_err());
+    /// cognito.confirm_sign_up("ada", "100002").unwrap();
+    /// ```
+    ///
+    /// # Errors
+    /// `UserNotFoundException`, `InvalidParameterException` (already confirmed), custom
+    /// message's error.
+    pub fn resend_confirmation_code(&mut self, username: &str) -> Result<(), ClientError> {
+        let user = self
+            .users
+            .get(username)
+            .ok_or_else(ClientError::user_not_found)?;
+        if user.status != UserStatus::Unconfirmed {
+            return Err(ClientError::new(
+                "InvalidParameterException",
+                "User is already confirmed.",
+            ));
+        }
+        self.send_code(username, "ResendCode", Purpose::SignUp)
+    }
+
     /// `AdminCreateUser`: pre sign-up (`PreSignUp_AdminCreateUser`, whose flags Cognito
     /// ignores), then the user exists in `FORCE_CHANGE_PASSWORD` and is sent an invitation
     /// with the temporary password.
@@ -847,11 +1105,16 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         self.call(event)?;
         self.create_user(
             username,
-            temporary_password,
+            Some(temporary_password),
             attributes,
             UserStatus::ForceChangePassword,
         );
-        self.deliver(username, "AdminCreateUser", temporary_password.to_owned())
+        self.deliver(
+            username,
+            "AdminCreateUser",
+            temporary_password.to_owned(),
+            None,
+        )
     }
 
     /// `InitiateAuth` with `USER_PASSWORD_AUTH`. An unknown user goes to user migration
@@ -870,7 +1133,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// }
     ///
     /// let mut cognito = Cognito::new(pool![claims]);
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("custom:tier", "gold")]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[("custom:tier", "gold")]);
     /// assert_eq!(cognito.sign_in("ada", "wrong").unwrap_err().exception(), "NotAuthorizedException");
     /// let tokens = cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap();
     /// assert_eq!(tokens.access_token["tier"], "gold");
@@ -894,7 +1157,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         }
         self.pre_authentication(username, false)?;
         let user = &self.users[username];
-        if user.password.expose() != password {
+        if !user.has_password(password) {
             return Err(ClientError::not_authorized());
         }
         match user.status {
@@ -935,7 +1198,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// }
     ///
     /// let mut cognito = Cognito::new(pool![password_first]);
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[]);
     /// let challenge = cognito.custom_auth("ada").unwrap().challenge().unwrap();
     /// assert_eq!(challenge.name, "PASSWORD_VERIFIER");
     /// assert!(cognito.answer_challenge(challenge, "Passw0rd!").unwrap().tokens().is_some());
@@ -950,6 +1213,21 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             return Err(ClientError::user_not_found());
         }
         self.pre_authentication(username, user_not_found)?;
+        match self.users.get(username).map(|user| user.status) {
+            Some(UserStatus::Unconfirmed) => {
+                return Err(ClientError::new(
+                    "UserNotConfirmedException",
+                    "User is not confirmed.",
+                ));
+            }
+            Some(UserStatus::ResetRequired) => {
+                return Err(ClientError::new(
+                    "PasswordResetRequiredException",
+                    "Password reset required for the user",
+                ));
+            }
+            _ => {}
+        }
         self.next_step(Session::new(username, user_not_found))
     }
 
@@ -975,6 +1253,17 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         challenge: Challenge,
         answer: &str,
     ) -> Result<SignIn, ClientError> {
+        self.responding = true;
+        let result = self.respond_to_challenge(challenge, answer);
+        self.responding = false;
+        result
+    }
+
+    fn respond_to_challenge(
+        &mut self,
+        challenge: Challenge,
+        answer: &str,
+    ) -> Result<SignIn, ClientError> {
         let mut session = challenge.session;
         let username = session.username.clone();
         match challenge.name.as_str() {
@@ -983,7 +1272,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
                     .users
                     .get_mut(&username)
                     .ok_or_else(ClientError::user_not_found)?;
-                user.password = Secret::new(answer.to_owned());
+                user.password = Some(Secret::new(answer.to_owned()));
                 user.status = UserStatus::Confirmed;
                 self.issue_tokens(&username, TokenGenerationSource::NewPasswordChallenge)
             }
@@ -1015,7 +1304,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
                 let passed = self
                     .users
                     .get(&username)
-                    .is_some_and(|user| user.password.expose() == answer);
+                    .is_some_and(|user| user.has_password(answer));
                 session.steps.push(json!({
                     "challengeName": name,
                     "challengeResult": passed,
@@ -1033,7 +1322,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// use cognito_trigger::testing::Cognito;
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
     /// let tokens = cognito.sign_in("ada", "Passw0rd!").unwrap().tokens().unwrap();
     /// let refreshed = cognito.refresh(&tokens).unwrap();
     /// assert_eq!(refreshed.id_token["email"], "ada@example.com");
@@ -1097,7 +1386,10 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             refresh_token: String::new(),
         };
         // V1_0 and V2_0 are not called for machine-to-machine tokens (contract §12.1).
-        if self.attached(PreTokenGenerationV3::KIND) {
+        let v3 = self
+            .token_version
+            .is_none_or(|version| version == PreTokenGenerationV3::KIND);
+        if v3 && self.attached(PreTokenGenerationV3::KIND) {
             let mut event = TestEvent::<PreTokenGenerationV3>::new()
                 .source(TokenGenerationSource::ClientCredentials)
                 .scopes(scopes.iter().copied());
@@ -1119,7 +1411,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// use cognito_trigger::testing::Cognito;
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com"), ("email_verified", "true")]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com"), ("email_verified", "true")]);
     /// cognito.forgot_password("ada").unwrap();
     /// let code = cognito.last_delivery().unwrap().code.clone();
     /// cognito.confirm_forgot_password("ada", &code, "N3wPassw0rd!").unwrap();
@@ -1132,6 +1424,10 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     pub fn forgot_password(&mut self, username: &str) -> Result<(), ClientError> {
         if !self.users.contains_key(username) {
             self.migrate(username, None)?;
+        }
+        if !self.users.contains_key(username) && self.prevent_user_existence_errors {
+            // The client cannot tell: the call succeeds and nothing is sent (§5.4).
+            return Ok(());
         }
         let user = self
             .users
@@ -1157,7 +1453,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// use cognito_trigger::testing::Cognito;
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com"), ("email_verified", "true")]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com"), ("email_verified", "true")]);
     /// cognito.forgot_password("ada").unwrap();
     /// let error = cognito.confirm_forgot_password("ada", "000000", "N3wPassw0rd!").unwrap_err();
     /// assert_eq!(error.exception(), "CodeMismatchException");
@@ -1173,7 +1469,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             .get_mut(username)
             .ok_or_else(ClientError::user_not_found)?;
         take_code(user, code, &Purpose::PasswordReset)?;
-        user.password = Secret::new(new_password.to_owned());
+        user.password = Some(Secret::new(new_password.to_owned()));
         user.status = UserStatus::Confirmed;
         self.post_confirmation(username, PostConfirmationSource::ConfirmForgotPassword)
     }
@@ -1186,7 +1482,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// use cognito_trigger::testing::Cognito;
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com"), ("email_verified", "true")]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com"), ("email_verified", "true")]);
     /// cognito.update_user_attributes("ada", &[("email", "ada@example.org")]).unwrap();
     /// assert_eq!(cognito.user("ada").unwrap().attribute("email_verified"), Some("false"));
     /// let code = cognito.last_delivery().unwrap().code.clone();
@@ -1205,7 +1501,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             .users
             .get_mut(username)
             .ok_or_else(ClientError::user_not_found)?;
-        let mut to_verify = None;
+        let mut to_verify = Vec::new();
         for (name, value) in attributes {
             let changed = user.attribute(name) != Some(value);
             user.attributes
@@ -1213,17 +1509,18 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             if changed && matches!(*name, "email" | "phone_number") {
                 user.attributes
                     .insert(format!("{name}_verified"), "false".to_owned());
-                to_verify = Some((*name).to_owned());
+                to_verify.push((*name).to_owned());
             }
         }
-        match to_verify {
-            Some(attribute) => self.send_code(
+        // One code per changed address, sent to that address.
+        for attribute in to_verify {
+            self.send_code(
                 username,
                 "UpdateUserAttribute",
                 Purpose::Attribute(attribute),
-            ),
-            None => Ok(()),
+            )?;
         }
+        Ok(())
     }
 
     /// `GetUserAttributeVerificationCode`: sends a code to verify `attribute`
@@ -1233,7 +1530,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// use cognito_trigger::testing::Cognito;
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
     /// cognito.get_user_attribute_verification_code("ada", "email").unwrap();
     /// assert_eq!(cognito.last_delivery().unwrap().trigger_source, "CustomMessage_VerifyUserAttribute");
     /// ```
@@ -1261,7 +1558,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// use cognito_trigger::testing::Cognito;
     ///
     /// let mut cognito = Cognito::new(cognito_trigger::Pool::new());
-    /// cognito.admin_create_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
+    /// cognito.add_confirmed_user("ada", "Passw0rd!", &[("email", "ada@example.com")]);
     /// cognito.get_user_attribute_verification_code("ada", "email").unwrap();
     /// assert!(cognito.verify_user_attribute("ada", "email", "000000").is_err());
     /// ```
@@ -1296,8 +1593,12 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             .as_str()
             .unwrap_or_default()
             .to_owned();
+        let event = match self.metadata_field::<T>(&source) {
+            Some(field) => self.with_metadata(event, field),
+            None => event,
+        };
         self.invocations.push(source);
-        let answer = block_on(event.answer_from_pool(&self.pool))
+        let answer = block_on(event.answer_from_pool(&self.pool, self.strict))
             .map_err(|error| ClientError::from_trigger(&T::KIND.error_name(), &error))?;
         let mut answer: Value = serde_json::from_slice(&answer).unwrap_or_default();
         Ok(Some(answer["response"].take()))
@@ -1306,7 +1607,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     fn create_user(
         &mut self,
         username: &str,
-        password: &str,
+        password: Option<&str>,
         mut attributes: BTreeMap<String, String>,
         status: UserStatus,
     ) {
@@ -1318,8 +1619,8 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             status,
             attributes,
             groups: Vec::new(),
-            password: Secret::new(password.to_owned()),
-            pending_code: None,
+            password: password.map(|p| Secret::new(p.to_owned())),
+            pending_codes: Vec::new(),
         };
         self.users.insert(username.to_owned(), user);
     }
@@ -1367,7 +1668,8 @@ impl<S: Send + Sync + 'static> Cognito<S> {
             .as_str()
             .and_then(UserStatus::parse)
             .unwrap_or(UserStatus::ResetRequired);
-        self.create_user(username, password.unwrap_or_default(), attributes, status);
+        // Migrated at a password reset: no password until the reset is confirmed.
+        self.create_user(username, password, attributes, status);
         Ok(())
     }
 
@@ -1539,7 +1841,8 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         }
     }
 
-    /// Sends a fresh code for `purpose` to the user's email (or phone).
+    /// Sends a fresh code for `purpose`: to the attribute it verifies, otherwise to the
+    /// user's verified email or phone, otherwise to their email or phone.
     fn send_code(
         &mut self,
         username: &str,
@@ -1548,10 +1851,18 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     ) -> Result<(), ClientError> {
         self.codes_sent += 1;
         let code = format!("{}", 100_000 + self.codes_sent);
+        let to = match &purpose {
+            Purpose::Attribute(attribute) => Some(attribute.clone()),
+            Purpose::SignUp | Purpose::PasswordReset => None,
+        };
         if let Some(user) = self.users.get_mut(username) {
-            user.pending_code = Some((code.clone(), purpose));
+            // A new code for the same purpose replaces the one sent before.
+            user.pending_codes
+                .retain(|(_, sent_for)| *sent_for != purpose);
+            user.pending_codes
+                .push((Secret::new(code.clone()), purpose));
         }
-        self.deliver(username, operation, code)
+        self.deliver(username, operation, code, to.as_deref())
     }
 
     /// One message: through the custom sender when the pool serves one, otherwise Cognito's
@@ -1561,12 +1872,35 @@ impl<S: Send + Sync + 'static> Cognito<S> {
         username: &str,
         operation: &str,
         code: String,
+        to_attribute: Option<&str>,
     ) -> Result<(), ClientError> {
         let attributes = self.attributes_of(username);
-        let (medium, to) = match (attributes.get("email"), attributes.get("phone_number")) {
-            (Some(email), _) => (Medium::Email, email.clone()),
-            (None, Some(phone)) => (Medium::Sms, phone.clone()),
-            (None, None) => return Ok(()),
+        let verified = |attribute: &str| {
+            attributes
+                .get(&format!("{attribute}_verified"))
+                .is_some_and(|v| v == "true")
+        };
+        let attribute = to_attribute.map(str::to_owned).or_else(|| {
+            ["email", "phone_number"]
+                .into_iter()
+                .find(|a| attributes.contains_key(*a) && verified(a))
+                .or_else(|| {
+                    ["email", "phone_number"]
+                        .into_iter()
+                        .find(|a| attributes.contains_key(*a))
+                })
+                .map(str::to_owned)
+        });
+        let (medium, to) = match attribute.as_deref() {
+            Some("phone_number") => (
+                Medium::Sms,
+                attributes.get("phone_number").cloned().unwrap_or_default(),
+            ),
+            Some(_) => (
+                Medium::Email,
+                attributes.get("email").cloned().unwrap_or_default(),
+            ),
+            None => return Ok(()),
         };
         let sender_kind = match medium {
             Medium::Email => CustomEmailSender::KIND,
@@ -1664,12 +1998,16 @@ impl Session {
 
 /// Checks and uses up the user's pending code.
 fn take_code(user: &mut User, code: &str, purpose: &Purpose) -> Result<(), ClientError> {
-    match &user.pending_code {
-        Some((sent, sent_for)) if sent == code && sent_for == purpose => {
-            user.pending_code = None;
+    let sent = user
+        .pending_codes
+        .iter()
+        .position(|(sent, sent_for)| sent.expose() == code && sent_for == purpose);
+    match sent {
+        Some(index) => {
+            user.pending_codes.remove(index);
             Ok(())
         }
-        _ => Err(ClientError::new(
+        None => Err(ClientError::new(
             "CodeMismatchException",
             "Invalid verification code provided, please try again.",
         )),
@@ -1714,13 +2052,13 @@ fn apply_token_response(tokens: &mut Tokens, response: &Value) {
     let details = if response["claimsOverrideDetails"].is_object() {
         // V1: the ID token's claims.
         let details = &response["claimsOverrideDetails"];
-        apply_claims(&mut tokens.id_token, details);
+        apply_claims(&mut tokens.id_token, details, true);
         details
     } else {
         let details = &response["claimsAndScopeOverrideDetails"];
-        apply_claims(&mut tokens.id_token, &details["idTokenGeneration"]);
+        apply_claims(&mut tokens.id_token, &details["idTokenGeneration"], true);
         let access = &details["accessTokenGeneration"];
-        apply_claims(&mut tokens.access_token, access);
+        apply_claims(&mut tokens.access_token, access, false);
         let mut scopes: Vec<String> = tokens.scopes().iter().map(|s| (*s).to_owned()).collect();
         for scope in access["scopesToAdd"]
             .as_array()
@@ -1781,11 +2119,14 @@ fn apply_token_response(tokens: &mut Tokens, response: &Value) {
     }
 }
 
-/// `claimsToAddOrOverride` then `claimsToSuppress` of one token.
-fn apply_claims(claims: &mut Map<String, Value>, generation: &Value) {
+/// `claimsToAddOrOverride` then `claimsToSuppress` of one token (the ID token, or the
+/// access token), as §12.5's table allows: what it does not allow is dropped.
+fn apply_claims(claims: &mut Map<String, Value>, generation: &Value, id_token: bool) {
     if let Some(added) = generation["claimsToAddOrOverride"].as_object() {
         for (name, value) in added {
-            if may_change(name) {
+            // `aud` only in the access token, and only as the app client's ID.
+            let audience = name == "aud" && !id_token && value == CLIENT_ID;
+            if audience || !reserved(name) && !name.starts_with("dev:") {
                 claims.insert(name.clone(), value.clone());
             }
         }
@@ -1796,14 +2137,20 @@ fn apply_claims(claims: &mut Map<String, Value>, generation: &Value) {
         .flatten()
         .filter_map(Value::as_str)
     {
-        if may_change(name) {
+        if name == "cognito:groups" {
+            // The groups go, and with them the ID token's roles.
+            for claim in ["cognito:groups", "cognito:roles", "cognito:preferred_role"] {
+                claims.remove(claim);
+            }
+        } else if name.starts_with("dev:") || !reserved(name) {
             claims.remove(name);
         }
     }
 }
 
-/// Whether a function may add, change or remove a claim (§12.5's table).
-fn may_change(claim: &str) -> bool {
+/// Whether Cognito keeps a claim out of a function's hands (§12.5's table): its own
+/// `cognito:` claims (groups go through `groupOverrideDetails`) and the token's frame.
+fn reserved(claim: &str) -> bool {
     const RESERVED: &[&str] = &[
         "username",
         "sub",
@@ -1828,5 +2175,5 @@ fn may_change(claim: &str) -> bool {
         "aud",
         "scope",
     ];
-    !claim.starts_with("cognito:") && !claim.starts_with("dev:") && !RESERVED.contains(&claim)
+    claim.starts_with("cognito:") || RESERVED.contains(&claim)
 }

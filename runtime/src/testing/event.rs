@@ -117,11 +117,41 @@ impl<T: Trigger> Clone for TestEvent<T> {
 }
 
 impl<T: Trigger> fmt::Debug for TestEvent<T> {
+    /// The event itself, so an assertion failure shows what the handler was given, with
+    /// the trigger's secrets (a migration password, a sender's code) redacted.
+    ///
+    /// ```
+    /// use cognito_trigger::testing::TestEvent;
+    /// use cognito_trigger::UserMigration;
+    ///
+    /// let shown = format!("{:?}", TestEvent::<UserMigration>::new().password("hunter2"));
+    /// assert!(shown.contains("[redacted]") && !shown.contains("hunter2"), "{shown}");
+    /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The event itself, so an assertion failure shows what the handler was given.
-        f.debug_struct("TestEvent")
-            .field("event", &self.to_value())
-            .finish()
+        let mut event = self.to_value();
+        let bytes = event.to_string();
+        let secrets: Vec<String> = crate::Event::<T>::from_slice(bytes.as_bytes())
+            .map(|decoded| {
+                T::secrets(&decoded.request)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        redact(&mut event, &secrets);
+        f.debug_struct("TestEvent").field("event", &event).finish()
+    }
+}
+
+/// Replaces every string in `value` that is one of `secrets` with `[redacted]`.
+fn redact(value: &mut Value, secrets: &[String]) {
+    match value {
+        Value::String(text) if secrets.iter().any(|secret| secret == text) => {
+            *text = "[redacted]".to_owned();
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| redact(item, secrets)),
+        Value::Object(fields) => fields.values_mut().for_each(|field| redact(field, secrets)),
+        _ => {}
     }
 }
 
@@ -167,9 +197,20 @@ impl<T: Trigger> TestEvent<T> {
     /// assert_eq!(event["triggerSource"], "PreSignUp_AdminCreateUser");
     /// assert_eq!(event["callerContext"]["clientId"], "CLIENT_ID_NOT_APPLICABLE");
     /// ```
+    ///
+    /// # Panics
+    /// For a documented source Cognito never sends to this trigger
+    /// (`TokenGeneration_ClientCredentials` to pre token generation V1_0 or V2_0). A source
+    /// this crate does not know (`Other`) is taken as it is.
     #[must_use]
     pub fn source(mut self, source: T::Source) -> Self {
-        self.source = source.as_str().to_owned();
+        let name = source.as_str();
+        assert!(
+            source.position().is_none() || T::KIND.sources().contains(&name),
+            "Cognito never sends {name} to {}",
+            T::KIND
+        );
+        name.clone_into(&mut self.source);
         self
     }
 
@@ -216,52 +257,6 @@ impl<T: Trigger> TestEvent<T> {
     #[must_use]
     pub fn client_id(self, client_id: &str) -> Self {
         self.set(&["callerContext", "clientId"], client_id)
-    }
-
-    /// Sets one of `request.userAttributes` (for custom sender account-takeover notices,
-    /// one of the notice's fields).
-    ///
-    /// ```
-    /// use cognito_trigger::testing::TestEvent;
-    /// use cognito_trigger::{PostConfirmation, PostConfirmationEvent};
-    ///
-    /// let bytes = TestEvent::<PostConfirmation>::new().attribute("custom:plan", "pro").to_bytes();
-    /// let event = PostConfirmationEvent::from_slice(&bytes).unwrap();
-    /// assert_eq!(event.request.user_attributes.get("custom:plan"), Some("pro"));
-    /// ```
-    #[must_use]
-    pub fn attribute(self, name: &str, value: &str) -> Self {
-        self.set(&["request", "userAttributes", name], value)
-    }
-
-    /// Removes one of `request.userAttributes`.
-    ///
-    /// ```
-    /// use cognito_trigger::testing::TestEvent;
-    /// use cognito_trigger::PreSignUp;
-    ///
-    /// let event = TestEvent::<PreSignUp>::new().without_attribute("email").to_value();
-    /// assert!(event["request"]["userAttributes"].get("email").is_none());
-    /// ```
-    #[must_use]
-    pub fn without_attribute(mut self, name: &str) -> Self {
-        self.edits
-            .push(Edit::Remove(path(&["request", "userAttributes", name])));
-        self
-    }
-
-    /// Sets one entry of `request.clientMetadata`, the `ClientMetadata` of the API call.
-    ///
-    /// ```
-    /// use cognito_trigger::testing::TestEvent;
-    /// use cognito_trigger::PostConfirmation;
-    ///
-    /// let event = TestEvent::<PostConfirmation>::new().client_metadata("origin", "web").to_value();
-    /// assert_eq!(event["request"]["clientMetadata"]["origin"], "web");
-    /// ```
-    #[must_use]
-    pub fn client_metadata(self, key: &str, value: &str) -> Self {
-        self.set(&["request", "clientMetadata", key], value)
     }
 
     /// Sets any field of `request`, for what no setter covers (a field Cognito added
@@ -555,16 +550,21 @@ impl<T: Trigger> TestEvent<T> {
         &self,
         pool: &Pool<S>,
     ) -> Result<T::Response, InvocationError> {
-        let answer = self.answer_from_pool(pool).await?;
+        let answer = self.answer_from_pool(pool, true).await?;
         Ok(typed_response::<T>(&answer))
     }
 
-    /// The bytes `pool` answers this event with, rules applied strictly.
+    /// The bytes `pool` answers this event with: `strict`, a broken rule of either
+    /// severity fails; otherwise as on Lambda, only a refused answer does.
     pub(super) async fn answer_from_pool<S: Send + Sync + 'static>(
         &self,
         pool: &Pool<S>,
+        strict: bool,
     ) -> Result<Vec<u8>, InvocationError> {
-        let checks = self.checks(pool.settings_of());
+        let checks = ResponseChecks {
+            strict,
+            ..self.checks(pool.settings_of())
+        };
         pool.invoke_checked(&self.to_bytes(), &test_context(), &checks)
             .await
     }
@@ -664,6 +664,100 @@ fn slot<'v>(mut value: &'v mut Value, path: &[String]) -> &'v mut Value {
 
 // What each trigger's tests care about. Names follow the request fields they set.
 
+/// `userAttributes` setters, for the triggers whose request has the user's attributes
+/// (not user migration or inbound federation: the user does not exist yet).
+macro_rules! attribute_setters {
+    ($($marker:ident),+) => {$(
+        impl TestEvent<$marker> {
+            /// Sets one of `request.userAttributes` (for a custom sender's account-takeover
+            /// notice, one of the notice's fields).
+            ///
+            /// ```
+            /// use cognito_trigger::testing::TestEvent;
+            #[doc = concat!("use cognito_trigger::", stringify!($marker), ";")]
+            ///
+            #[doc = concat!("let event = TestEvent::<", stringify!($marker), ">::new().attribute(\"custom:plan\", \"pro\").to_value();")]
+            /// assert_eq!(event["request"]["userAttributes"]["custom:plan"], "pro");
+            /// ```
+            #[must_use]
+            pub fn attribute(self, name: &str, value: &str) -> Self {
+                self.set(&["request", "userAttributes", name], value)
+            }
+
+            /// Removes one of `request.userAttributes`.
+            ///
+            /// ```
+            /// use cognito_trigger::testing::TestEvent;
+            #[doc = concat!("use cognito_trigger::", stringify!($marker), ";")]
+            ///
+            #[doc = concat!("let event = TestEvent::<", stringify!($marker), ">::new().without_attribute(\"email\").to_value();")]
+            /// assert!(event["request"]["userAttributes"].get("email").is_none());
+            /// ```
+            #[must_use]
+            pub fn without_attribute(mut self, name: &str) -> Self {
+                self.edits.push(Edit::Remove(path(&["request", "userAttributes", name])));
+                self
+            }
+        }
+    )+};
+}
+
+attribute_setters!(
+    PreSignUp,
+    PostConfirmation,
+    PreAuthentication,
+    PostAuthentication,
+    DefineAuthChallenge,
+    CreateAuthChallenge,
+    VerifyAuthChallengeResponse,
+    PreTokenGenerationV1,
+    PreTokenGenerationV2,
+    PreTokenGenerationV3,
+    CustomMessage,
+    CustomEmailSender,
+    CustomSmsSender
+);
+
+/// `clientMetadata`, for the triggers Cognito passes an API call's `ClientMetadata` to
+/// (contract §5.3: pre authentication gets it as `validationData`, inbound federation not
+/// at all).
+macro_rules! client_metadata_setters {
+    ($($marker:ident),+) => {$(
+        impl TestEvent<$marker> {
+            /// Sets one entry of `request.clientMetadata`, the `ClientMetadata` of the API
+            /// call (contract §5.3 says which calls pass it to which trigger).
+            ///
+            /// ```
+            /// use cognito_trigger::testing::TestEvent;
+            #[doc = concat!("use cognito_trigger::", stringify!($marker), ";")]
+            ///
+            #[doc = concat!("let event = TestEvent::<", stringify!($marker), ">::new().client_metadata(\"origin\", \"web\").to_value();")]
+            /// assert_eq!(event["request"]["clientMetadata"]["origin"], "web");
+            /// ```
+            #[must_use]
+            pub fn client_metadata(self, key: &str, value: &str) -> Self {
+                self.set(&["request", "clientMetadata", key], value)
+            }
+        }
+    )+};
+}
+
+client_metadata_setters!(
+    PreSignUp,
+    PostConfirmation,
+    PostAuthentication,
+    DefineAuthChallenge,
+    CreateAuthChallenge,
+    VerifyAuthChallengeResponse,
+    PreTokenGenerationV1,
+    PreTokenGenerationV2,
+    PreTokenGenerationV3,
+    UserMigration,
+    CustomMessage,
+    CustomEmailSender,
+    CustomSmsSender
+);
+
 impl TestEvent<PreSignUp> {
     /// Sets one entry of `request.validationData` (`ValidationData` of `SignUp`).
     ///
@@ -705,7 +799,9 @@ impl TestEvent<PreAuthentication> {
     /// ```
     #[must_use]
     pub fn user_not_found(self) -> Self {
+        // Cognito has no attributes to send for a user it does not have.
         self.set(&["request", "userNotFound"], true)
+            .set(&["request", "userAttributes"], Map::new())
     }
 }
 
@@ -786,7 +882,9 @@ macro_rules! user_not_found_setter {
             /// ```
             #[must_use]
             pub fn user_not_found(self) -> Self {
-                self.set(&["request", "userNotFound"], true)
+                // Cognito has no attributes to send for a user it does not have.
+        self.set(&["request", "userNotFound"], true)
+            .set(&["request", "userAttributes"], Map::new())
             }
         }
     )+};
@@ -974,6 +1072,21 @@ impl TestEvent<CustomMessage> {
     #[must_use]
     pub fn code_parameter(self, placeholder: &str) -> Self {
         self.set(&["request", "codeParameter"], placeholder)
+    }
+
+    /// Sets `request.linkParameter`, the placeholder for a verification link (sent where
+    /// the pool verifies by link, §14).
+    ///
+    /// ```
+    /// use cognito_trigger::testing::TestEvent;
+    /// use cognito_trigger::CustomMessage;
+    ///
+    /// let event = TestEvent::<CustomMessage>::new().link_parameter("{##Click Here##}").to_value();
+    /// assert_eq!(event["request"]["linkParameter"], "{##Click Here##}");
+    /// ```
+    #[must_use]
+    pub fn link_parameter(self, placeholder: &str) -> Self {
+        self.set(&["request", "linkParameter"], placeholder)
     }
 
     /// Sets `request.usernameParameter` (sent for `CustomMessage_AdminCreateUser` only).

@@ -35,8 +35,7 @@ pub(crate) fn envelope(version: &str, source: &str) -> Value {
     })
 }
 
-/// The attributes of a user who does not exist yet (pre sign-up, custom message of an
-/// admin-created user): no `sub`, no status.
+/// The attributes of a user who does not exist yet (pre sign-up): no `sub`, no status.
 fn new_user() -> Value {
     json!({"email": EMAIL, "name": "Ada Lovelace", "custom:tenant": "acme"})
 }
@@ -49,6 +48,18 @@ fn existing_user() -> Value {
         "email_verified": "true",
         "name": "Ada Lovelace",
         "cognito:user_status": "CONFIRMED",
+        "custom:tenant": "acme",
+    })
+}
+
+/// A user an administrator just created: the invitation goes out before the first
+/// sign-in, while the temporary password must still be changed.
+fn invited_user() -> Value {
+    json!({
+        "sub": USER_NAME,
+        "email": EMAIL,
+        "name": "Ada Lovelace",
+        "cognito:user_status": "FORCE_CHANGE_PASSWORD",
         "custom:tenant": "acme",
     })
 }
@@ -94,7 +105,8 @@ pub(crate) fn pre_authentication(_source: &str) -> Value {
 
 pub(crate) fn post_authentication(_source: &str) -> Value {
     json!({
-        "request": {"userAttributes": existing_user(), "newDeviceUsed": false},
+        // `newDeviceUsed` only comes with device remembering (§10): absent by default.
+        "request": {"userAttributes": existing_user()},
         "response": {},
     })
 }
@@ -198,9 +210,9 @@ pub(crate) fn custom_message(source: &str) -> Value {
     let admin = is_admin_create(source);
     let mut event = json!({
         "request": {
-            "userAttributes": if admin { new_user() } else { existing_user() },
+            "userAttributes": if admin { invited_user() } else { existing_user() },
             "codeParameter": "{####}",
-            "linkParameter": "{##Click Here##}",
+            // `linkParameter` comes only where the pool verifies by link (§14).
             "usernameParameter": if admin { json!("{username}") } else { Value::Null },
         },
         "response": {"smsMessage": null, "emailMessage": null, "emailSubject": null},
@@ -237,7 +249,7 @@ fn sender(request_type: &str, source: &str, attributes: Value) -> Value {
             "response": {},
         });
     }
-    json!({
+    let mut event = json!({
         "request": {
             "type": request_type,
             "code": SENDER_CODE,
@@ -245,7 +257,13 @@ fn sender(request_type: &str, source: &str, attributes: Value) -> Value {
             "clientMetadata": null,
         },
         "response": {},
-    })
+    });
+    if is_admin_create(source) {
+        // The invitation: no app client, a user who has not signed in yet.
+        event["callerContext"] = without_app_client();
+        event["request"]["userAttributes"]["cognito:user_status"] = json!("FORCE_CHANGE_PASSWORD");
+    }
+    event
 }
 
 pub(crate) fn custom_email_sender(source: &str) -> Value {
