@@ -21,6 +21,9 @@
 //! - `cargo xtask load`: 10,000 invocations of the example pool through `cargo lambda
 //!   watch`, with concurrency; fails on any lost or failed invocation
 //!   (latencies in `target/bench/load.json`).
+//! - `cargo xtask artifact`: the example pool built with `cargo lambda build --release` for
+//!   arm64 and x86-64 (Zig from PyPI cross-compiles), each `bootstrap` checked for its ELF
+//!   machine and for needing no glibc newer than Amazon Linux 2023's 2.34.
 //! - `cargo xtask package`: packages the two published crates as `cargo publish` would,
 //!   builds them from the packaged sources, and lists what each package holds.
 //! - `cargo xtask standalone`: the test suite in a copy of the repository with nothing
@@ -34,6 +37,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod artifact;
 mod bench;
 mod e2e;
 mod load;
@@ -64,6 +68,10 @@ enum Step {
 const CARGO_LAMBDA: Step = Step::Task {
     what: "cargo-lambda",
     run: watch::ensure_cargo_lambda,
+};
+const ARTIFACT: Step = Step::Task {
+    what: "artifact: cargo lambda build --release of the pool for arm64 and x86-64, each bootstrap checked",
+    run: artifact::run,
 };
 const LOAD_TEST: Step = Step::Task {
     what: "load: 10,000 invocations through cargo lambda watch",
@@ -124,6 +132,7 @@ const CI: &[Step] = &[
     STANDALONE_TESTS,
     PACKAGE,
     CARGO_LAMBDA,
+    ARTIFACT,
     LOAD_TEST,
     END_TO_END,
 ];
@@ -143,6 +152,8 @@ const RECORD: &[Step] = &[Step::Task {
 }];
 
 const PACKAGING: &[Step] = &[PACKAGE];
+
+const ARTIFACTS: &[Step] = &[CARGO_LAMBDA, ARTIFACT];
 
 const STANDALONE: &[Step] = &[STANDALONE_TESTS];
 
@@ -178,11 +189,12 @@ fn main() -> ExitCode {
         Some("bench") => run(&root, BENCH),
         Some("e2e") => run(&root, E2E),
         Some("package") => run(&root, PACKAGING),
+        Some("artifact") => run(&root, ARTIFACTS),
         Some("standalone") => run(&root, STANDALONE),
         Some("record") => run(&root, RECORD),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|standalone>"
+                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|artifact|standalone>"
             );
             ExitCode::from(2)
         }

@@ -1,0 +1,260 @@
+//! `cargo xtask artifact`: the example pool built as Lambda runs it, with `cargo lambda build
+//! --release` for arm64 and x86-64, and each `bootstrap` checked: an ELF executable for the
+//! right machine that needs no glibc newer than Amazon Linux 2023's (`provided.al2023`).
+//!
+//! cargo-lambda cross-compiles with Zig; the step installs Zig from PyPI (`ziglang`) into
+//! `target/tools/zig` and points cargo-lambda at it, and adds the Rust standard library for
+//! the other architecture with rustup (cargo-lambda would do the same, less visibly).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use object::elf;
+use object::read::elf::{ElfFile64, FileHeader as _};
+use object::{Endianness, Object as _};
+
+/// The Zig release cargo-lambda cross-compiles with (pinned: it decides the linker).
+const ZIGLANG_VERSION: &str = "0.17.1";
+
+/// The newest glibc a `provided.al2023` function may need: Amazon Linux 2023 has 2.34.
+const NEWEST_GLIBC: GlibcVersion = GlibcVersion(2, 34);
+
+/// One architecture Lambda runs.
+struct Architecture {
+    /// The template's `Architecture` parameter value, and the output directory's name.
+    name: &'static str,
+    /// cargo lambda build's flag for it.
+    flag: &'static str,
+    /// The Rust target it builds.
+    target: &'static str,
+    /// The ELF machine its `bootstrap` must have.
+    machine: elf::Machine,
+}
+
+const ARCHITECTURES: &[Architecture] = &[
+    Architecture {
+        name: "arm64",
+        flag: "--arm64",
+        target: "aarch64-unknown-linux-gnu",
+        machine: elf::EM_AARCH64,
+    },
+    Architecture {
+        name: "x86_64",
+        flag: "--x86-64",
+        target: "x86_64-unknown-linux-gnu",
+        machine: elf::EM_X86_64,
+    },
+];
+
+/// A glibc symbol version, `GLIBC_2.34` as `(2, 34)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct GlibcVersion(u32, u32);
+
+impl std::fmt::Display for GlibcVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
+impl GlibcVersion {
+    /// `GLIBC_2.34` (or `GLIBC_2.2.5`: the third number never matters here).
+    fn parse(name: &str) -> Option<Self> {
+        let mut numbers = name.strip_prefix("GLIBC_")?.split('.');
+        let major = numbers.next()?.parse().ok()?;
+        let minor = numbers.next()?.parse().ok()?;
+        Some(Self(major, minor))
+    }
+}
+
+/// What a `bootstrap` is: its ELF machine and the newest glibc version it needs.
+#[derive(Debug)]
+pub(crate) struct Bootstrap {
+    pub(crate) machine: elf::Machine,
+    pub(crate) newest_glibc: Option<GlibcVersion>,
+}
+
+/// Reads an executable's ELF header and the glibc versions its dynamic symbols need
+/// (`.gnu.version_r`, what the dynamic loader checks at start-up).
+pub(crate) fn inspect(path: &Path) -> Result<Bootstrap, String> {
+    let data = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let file = ElfFile64::<Endianness>::parse(&*data)
+        .map_err(|e| format!("{} is not a 64-bit ELF file: {e}", path.display()))?;
+    if file.kind() != object::ObjectKind::Executable && file.kind() != object::ObjectKind::Dynamic {
+        return Err(format!("{} is not an executable", path.display()));
+    }
+    let endian = file.endian();
+    let machine = file.elf_header().e_machine(endian);
+    let sections = file.elf_section_table();
+    let mut newest_glibc = None;
+    if let Some((mut needed, link)) = sections
+        .gnu_verneed(endian, &*data)
+        .map_err(|e| format!("unreadable version needs: {e}"))?
+    {
+        let strings = sections
+            .strings(endian, &*data, link)
+            .map_err(|e| format!("unreadable version names: {e}"))?;
+        while let Some((_library, mut versions)) = needed
+            .next()
+            .map_err(|e| format!("unreadable version need: {e}"))?
+        {
+            while let Some(version) = versions
+                .next()
+                .map_err(|e| format!("unreadable version: {e}"))?
+            {
+                let name = version
+                    .name(endian, strings)
+                    .map_err(|e| format!("unreadable version name: {e}"))?;
+                let glibc = GlibcVersion::parse(&String::from_utf8_lossy(name));
+                newest_glibc = newest_glibc.max(glibc);
+            }
+        }
+    }
+    Ok(Bootstrap {
+        machine,
+        newest_glibc,
+    })
+}
+
+/// Checks a `bootstrap` against what Lambda's `provided.al2023` on `machine` runs.
+pub(crate) fn check(
+    bootstrap: &Bootstrap,
+    machine: elf::Machine,
+    newest: GlibcVersion,
+) -> Result<(), String> {
+    if bootstrap.machine != machine {
+        return Err(format!(
+            "built for ELF machine {:?}, not {machine:?}",
+            bootstrap.machine
+        ));
+    }
+    match bootstrap.newest_glibc {
+        Some(needed) if needed > newest => Err(format!(
+            "needs glibc {needed}, newer than Amazon Linux 2023's {newest}"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Zig from PyPI in its own virtual environment; returns its Python, for cargo-zigbuild's
+/// `python -m ziglang`.
+fn ensure_zig(root: &Path) -> Result<PathBuf, String> {
+    let venv = root.join("target/tools/zig");
+    let python = venv.join("bin/python3");
+    let installed = Command::new(&python)
+        .args(["-m", "ziglang", "version"])
+        .output();
+    if installed.is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == ZIGLANG_VERSION) {
+        println!("    zig {ZIGLANG_VERSION} already installed");
+        return Ok(python);
+    }
+    let system_python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    crate::exec(Command::new(system_python).args(["-m", "venv"]).arg(&venv))?;
+    crate::exec(
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("ziglang=={ZIGLANG_VERSION}")),
+    )?;
+    println!(
+        "    installed zig {ZIGLANG_VERSION} (ziglang) in {}",
+        venv.display()
+    );
+    Ok(python)
+}
+
+pub(crate) fn run(root: &Path) -> Result<(), String> {
+    let zig_python = ensure_zig(root)?;
+    let targets: Vec<&str> = ARCHITECTURES.iter().map(|a| a.target).collect();
+    crate::exec(
+        Command::new("rustup")
+            .args(["target", "add"])
+            .args(&targets),
+    )?;
+    let target_dir =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    for architecture in ARCHITECTURES {
+        let lambda_dir = target_dir.join("lambda").join(architecture.name);
+        let started = Instant::now();
+        crate::exec(
+            Command::new("cargo")
+                .args(["lambda", "build", "--release", architecture.flag])
+                .args(["--bin", "pool", "--lambda-dir"])
+                .arg(&lambda_dir)
+                .env("CARGO_ZIGBUILD_PYTHON_PATH", &zig_python)
+                .current_dir(root.join("examples")),
+        )?;
+        let took = started.elapsed();
+        let path = lambda_dir.join("pool/bootstrap");
+        let bootstrap = inspect(&path)?;
+        check(&bootstrap, architecture.machine, NEWEST_GLIBC)
+            .map_err(|problem| format!("{}: {problem}", path.display()))?;
+        let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+        println!(
+            "    {}: {} ({:.1} MB), an ELF executable for {} (machine {:?}), needs glibc {} at most (Amazon Linux 2023 has {NEWEST_GLIBC}); built in {:.0} s",
+            architecture.name,
+            path.display(),
+            size as f64 / 1e6,
+            architecture.target,
+            bootstrap.machine,
+            bootstrap
+                .newest_glibc
+                .map_or_else(|| "none".to_owned(), |v| v.to_string()),
+            took.as_secs_f64(),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a panic with the value is the clearest failure
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glibc_versions_parse_and_order() {
+        assert_eq!(GlibcVersion::parse("GLIBC_2.34"), Some(GlibcVersion(2, 34)));
+        assert_eq!(GlibcVersion::parse("GLIBC_2.2.5"), Some(GlibcVersion(2, 2)));
+        assert_eq!(GlibcVersion::parse("GCC_3.0"), None);
+        assert!(GlibcVersion(2, 34) > GlibcVersion(2, 4));
+    }
+
+    /// This test's own executable is a glibc ELF for the host: the reader finds its machine
+    /// and its glibc needs, and the check refuses it for another machine or an older glibc.
+    #[test]
+    fn reads_and_checks_a_real_executable() {
+        let bootstrap = inspect(&std::env::current_exe().unwrap()).unwrap();
+        let host = if cfg!(target_arch = "x86_64") {
+            elf::EM_X86_64
+        } else {
+            elf::EM_AARCH64
+        };
+        assert_eq!(bootstrap.machine, host);
+        let needed = bootstrap.newest_glibc.expect("a glibc executable");
+        assert!(needed >= GlibcVersion(2, 2), "{needed}");
+        check(&bootstrap, host, needed).unwrap();
+        let older = GlibcVersion(needed.0, needed.1 - 1);
+        assert!(
+            check(&bootstrap, host, older)
+                .unwrap_err()
+                .contains("needs glibc")
+        );
+        let other = if host == elf::EM_X86_64 {
+            elf::EM_AARCH64
+        } else {
+            elf::EM_X86_64
+        };
+        assert!(
+            check(&bootstrap, other, needed)
+                .unwrap_err()
+                .contains("machine")
+        );
+        assert!(
+            inspect(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("Cargo.toml")
+                    .as_path()
+            )
+            .is_err()
+        );
+    }
+}
