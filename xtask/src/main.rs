@@ -24,6 +24,10 @@
 //! - `cargo xtask artifact`: the example pool built with `cargo lambda build --release` for
 //!   arm64 and x86-64 (Zig from PyPI cross-compiles), each `bootstrap` checked for its ELF
 //!   machine and for needing no glibc newer than Amazon Linux 2023's 2.34.
+//! - `cargo xtask template`: projects generated from the `cargo lambda new` template
+//!   (`templates/cognito-pool`) with every trigger, with the default answers and with a
+//!   misspelt trigger, pointed at this checkout: the first two pass their tests, the last
+//!   fails to compile, naming the mistake.
 //! - `cargo xtask package`: packages the two published crates as `cargo publish` would,
 //!   builds them from the packaged sources, and lists what each package holds.
 //! - `cargo xtask standalone`: the test suite in a copy of the repository with nothing
@@ -44,6 +48,7 @@ mod load;
 mod package;
 mod record;
 mod standalone;
+mod template;
 mod watch;
 
 /// The cfn-lint release the LambdaConfig test validates with (pinned: its schema decides).
@@ -72,6 +77,10 @@ const CARGO_LAMBDA: Step = Step::Task {
 const ARTIFACT: Step = Step::Task {
     what: "artifact: cargo lambda build --release of the pool for arm64 and x86-64, each bootstrap checked",
     run: artifact::run,
+};
+const PROJECT_TEMPLATE: Step = Step::Task {
+    what: "template: projects from the cargo lambda new template, built and tested against this checkout",
+    run: template::run,
 };
 const LOAD_TEST: Step = Step::Task {
     what: "load: 10,000 invocations through cargo lambda watch",
@@ -133,6 +142,7 @@ const CI: &[Step] = &[
     PACKAGE,
     CARGO_LAMBDA,
     ARTIFACT,
+    PROJECT_TEMPLATE,
     LOAD_TEST,
     END_TO_END,
 ];
@@ -154,6 +164,8 @@ const RECORD: &[Step] = &[Step::Task {
 const PACKAGING: &[Step] = &[PACKAGE];
 
 const ARTIFACTS: &[Step] = &[CARGO_LAMBDA, ARTIFACT];
+
+const TEMPLATE: &[Step] = &[CARGO_LAMBDA, PROJECT_TEMPLATE];
 
 const STANDALONE: &[Step] = &[STANDALONE_TESTS];
 
@@ -190,11 +202,12 @@ fn main() -> ExitCode {
         Some("e2e") => run(&root, E2E),
         Some("package") => run(&root, PACKAGING),
         Some("artifact") => run(&root, ARTIFACTS),
+        Some("template") => run(&root, TEMPLATE),
         Some("standalone") => run(&root, STANDALONE),
         Some("record") => run(&root, RECORD),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|artifact|standalone>"
+                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|artifact|template|standalone>"
             );
             ExitCode::from(2)
         }
