@@ -28,6 +28,9 @@
 //!   (`templates/cognito-pool`) with every trigger, with the default answers and with a
 //!   misspelt trigger, pointed at this checkout: the first two pass their tests, the last
 //!   fails to compile, naming the mistake.
+//! - `cargo xtask stack`: the example pool's `--template` deployed for an existing user
+//!   pool on moto's CloudFormation (as one function, and with the senders in a second one),
+//!   its outputs and permissions checked through the AWS CLI.
 //! - `cargo xtask package`: packages the two published crates as `cargo publish` would,
 //!   builds them from the packaged sources, and lists what each package holds.
 //! - `cargo xtask standalone`: the test suite in a copy of the repository with nothing
@@ -47,6 +50,7 @@ mod e2e;
 mod load;
 mod package;
 mod record;
+mod stack;
 mod standalone;
 mod template;
 mod watch;
@@ -81,6 +85,10 @@ const ARTIFACT: Step = Step::Task {
 const PROJECT_TEMPLATE: Step = Step::Task {
     what: "template: projects from the cargo lambda new template, built and tested against this checkout",
     run: template::run,
+};
+const STACK: Step = Step::Task {
+    what: "stack: the pool's CloudFormation template deployed on moto",
+    run: stack::run,
 };
 const LOAD_TEST: Step = Step::Task {
     what: "load: 10,000 invocations through cargo lambda watch",
@@ -145,6 +153,7 @@ const CI: &[Step] = &[
     PROJECT_TEMPLATE,
     LOAD_TEST,
     END_TO_END,
+    STACK,
 ];
 
 const TOOLS: &[Step] = &[Step::Task {
@@ -166,6 +175,8 @@ const PACKAGING: &[Step] = &[PACKAGE];
 const ARTIFACTS: &[Step] = &[CARGO_LAMBDA, ARTIFACT];
 
 const TEMPLATE: &[Step] = &[CARGO_LAMBDA, PROJECT_TEMPLATE];
+
+const STACKS: &[Step] = &[STACK];
 
 const STANDALONE: &[Step] = &[STANDALONE_TESTS];
 
@@ -203,11 +214,12 @@ fn main() -> ExitCode {
         Some("package") => run(&root, PACKAGING),
         Some("artifact") => run(&root, ARTIFACTS),
         Some("template") => run(&root, TEMPLATE),
+        Some("stack") => run(&root, STACKS),
         Some("standalone") => run(&root, STANDALONE),
         Some("record") => run(&root, RECORD),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|artifact|template|standalone>"
+                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|artifact|template|stack|standalone>"
             );
             ExitCode::from(2)
         }
