@@ -2,7 +2,7 @@
 //! template that cfn-lint accepts with no finding at all (errors, warnings, informational
 //! and experimental checks), for the pool, every single-trigger binary, and the custom
 //! senders in a function of their own; and that wires each trigger the binary serves to the
-//! function that serves it.
+//! function that serves it; and the SAM template of the README's Deploying section passes too.
 
 // Test code: a panic with the value is the clearest failure.
 #![allow(clippy::unwrap_used)]
@@ -288,4 +288,53 @@ fn lint(cfn_lint: &Path, templates: &[PathBuf]) -> (i32, String) {
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
     )
+}
+
+/// The fenced block of the README's Deploying section whose text holds `needle`.
+fn readme_block(fence: &str, needle: &str) -> String {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    let section = &readme[readme
+        .find("\n## Deploying\n")
+        .expect("a Deploying section")..];
+    section
+        .split(&format!("```{fence}\n"))
+        .skip(1)
+        .map(|block| &block[..block.find("```").unwrap()])
+        .find(|block| block.contains(needle))
+        .unwrap_or_else(|| panic!("no ```{fence} block with {needle} in README.md"))
+        .to_owned()
+}
+
+/// The README's SAM template passes cfn-lint (which expands the SAM transform) with no
+/// finding, informational ones included; and the linter does read it.
+#[test]
+fn the_readme_sam_template_passes_cfn_lint() {
+    let cfn_lint = cfn_lint();
+    let sam = readme_block("yaml", "Transform: AWS::Serverless-2016-10-31");
+    assert!(sam.contains("BuildMethod: rust-cargolambda"), "{sam}");
+    let dir = std::env::temp_dir().join(format!("deploy-sam-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("template.yaml");
+    std::fs::write(&path, &sam).unwrap();
+    let output = Command::new(&cfn_lint)
+        .args(["--include-checks", "I", "--"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert_eq!((output.status.code(), report.as_ref()), (Some(0), ""));
+
+    let broken = sam.replace("LambdaVersion: V2_0", "LambdaVersion: V4_0");
+    std::fs::write(&path, broken).unwrap();
+    let output = Command::new(&cfn_lint).arg(&path).output().unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert_ne!(
+        output.status.code(),
+        Some(0),
+        "cfn-lint accepted a broken SAM template"
+    );
+    assert!(report.contains("V4_0"), "{report}");
+    std::fs::remove_dir_all(&dir).ok();
 }

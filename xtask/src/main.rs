@@ -31,6 +31,8 @@
 //! - `cargo xtask stack`: the example pool's `--template` deployed for an existing user
 //!   pool on moto's CloudFormation (as one function, and with the senders in a second one),
 //!   its outputs and permissions checked through the AWS CLI.
+//! - `cargo xtask cdk`: the README's CDK snippet compiled with TypeScript against
+//!   aws-cdk-lib (npm), synthesized, its `LambdaConfig` checked, and linted with cfn-lint.
 //! - `cargo xtask package`: packages the two published crates as `cargo publish` would,
 //!   builds them from the packaged sources, and lists what each package holds.
 //! - `cargo xtask standalone`: the test suite in a copy of the repository with nothing
@@ -46,6 +48,7 @@ use std::process::{Command, ExitCode};
 
 mod artifact;
 mod bench;
+mod cdk;
 mod e2e;
 mod load;
 mod package;
@@ -89,6 +92,10 @@ const PROJECT_TEMPLATE: Step = Step::Task {
 const STACK: Step = Step::Task {
     what: "stack: the pool's CloudFormation template deployed on moto",
     run: stack::run,
+};
+const CDK: Step = Step::Task {
+    what: "cdk: the README's CDK snippet compiled, synthesized and linted",
+    run: cdk::run,
 };
 const LOAD_TEST: Step = Step::Task {
     what: "load: 10,000 invocations through cargo lambda watch",
@@ -151,15 +158,18 @@ const CI: &[Step] = &[
     CARGO_LAMBDA,
     ARTIFACT,
     PROJECT_TEMPLATE,
+    CDK,
     LOAD_TEST,
     END_TO_END,
     STACK,
 ];
 
-const TOOLS: &[Step] = &[Step::Task {
+const TOOLS_STEP: Step = Step::Task {
     what: "tools",
     run: install_tools,
-}];
+};
+
+const TOOLS: &[Step] = &[TOOLS_STEP];
 
 const LOAD: &[Step] = &[CARGO_LAMBDA, LOAD_TEST];
 
@@ -177,6 +187,8 @@ const ARTIFACTS: &[Step] = &[CARGO_LAMBDA, ARTIFACT];
 const TEMPLATE: &[Step] = &[CARGO_LAMBDA, PROJECT_TEMPLATE];
 
 const STACKS: &[Step] = &[STACK];
+
+const CDK_APP: &[Step] = &[TOOLS_STEP, CDK];
 
 const STANDALONE: &[Step] = &[STANDALONE_TESTS];
 
@@ -215,11 +227,12 @@ fn main() -> ExitCode {
         Some("artifact") => run(&root, ARTIFACTS),
         Some("template") => run(&root, TEMPLATE),
         Some("stack") => run(&root, STACKS),
+        Some("cdk") => run(&root, CDK_APP),
         Some("standalone") => run(&root, STANDALONE),
         Some("record") => run(&root, RECORD),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|artifact|template|stack|standalone>"
+                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|artifact|template|stack|cdk|standalone>"
             );
             ExitCode::from(2)
         }
@@ -270,7 +283,7 @@ fn run(root: &Path, steps: &[Step]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn cfn_lint_path(root: &Path) -> PathBuf {
+pub(crate) fn cfn_lint_path(root: &Path) -> PathBuf {
     root.join("target/tools/cfn-lint/bin/cfn-lint")
 }
 
