@@ -35,8 +35,8 @@ usage: FUNCTION [FILE ...]            answer the event in each file (a JSON docu
        FUNCTION --template [--senders-function KIND,...]
                                       print a CloudFormation template that deploys this
                                       function and wires it to a user pool; with
-                                      --senders-function, the custom senders named
-                                      (CustomEmailSender, CustomSmsSender) run in a second
+                                      --senders-function, the custom sender triggers named
+                                      (as #[cognito_trigger] names them) run in a second
                                       function of their own
 
 Outside AWS Lambda (no AWS_LAMBDA_RUNTIME_API), each event gets exactly one line on stdout:
