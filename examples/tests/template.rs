@@ -47,7 +47,7 @@ fn the_template_offers_every_trigger_of_the_table() {
             "{marker}"
         );
         assert!(
-            library.contains(&format!("{{% when \"{marker}\" %}}")),
+            library.contains(&format!("when \"{marker}\"")),
             "{marker} not in the pool"
         );
     }

@@ -25,9 +25,10 @@
 //!   arm64 and x86-64 (Zig from PyPI cross-compiles), each `bootstrap` checked for its ELF
 //!   machine and for needing no glibc newer than Amazon Linux 2023's 2.34.
 //! - `cargo xtask template`: projects generated from the `cargo lambda new` template
-//!   (`templates/cognito-pool`) with every trigger, with the default answers and with a
-//!   misspelt trigger, pointed at this checkout: the first two pass their tests, the last
-//!   fails to compile, naming the mistake.
+//!   (`templates/cognito-pool`) with every trigger, the default answers, one trigger and a
+//!   misspelt trigger, pointed at this checkout: all but the last are rustfmt- and
+//!   clippy-clean and pass their tests (the first also writes a template cfn-lint accepts),
+//!   the last fails to compile, naming the mistake.
 //! - `cargo xtask stack`: the example pool's `--template` deployed for an existing user
 //!   pool on moto's CloudFormation (as one function, and with the senders in a second one),
 //!   its outputs and permissions checked through the AWS CLI.
@@ -184,7 +185,7 @@ const PACKAGING: &[Step] = &[PACKAGE];
 
 const ARTIFACTS: &[Step] = &[CARGO_LAMBDA, ARTIFACT];
 
-const TEMPLATE: &[Step] = &[CARGO_LAMBDA, PROJECT_TEMPLATE];
+const TEMPLATE: &[Step] = &[TOOLS_STEP, CARGO_LAMBDA, PROJECT_TEMPLATE];
 
 const STACKS: &[Step] = &[STACK];
 

@@ -36,8 +36,11 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
 
     let every = generate(root, &dir, "every-trigger", Some(EVERY_TRIGGER))?;
     test(root, &every, 16)?;
+    deploys(root, &every, "every-trigger", 14)?;
     let default = generate(root, &dir, "default-answers", None)?;
     test(root, &default, 5)?;
+    let one = generate(root, &dir, "one-trigger", Some("CustomSmsSender"))?;
+    test(root, &one, 2)?;
     let misspelt = generate(
         root,
         &dir,
@@ -95,10 +98,25 @@ fn generate(
     Ok(project)
 }
 
-/// Runs the generated project's tests; `tests` of them must pass (one per handler and one
-/// for the pool).
+/// Checks the generated project as its user's CI would: formatted as rustfmt has it, no
+/// clippy warning, and `tests` tests passing (one per handler and one for the pool).
 fn test(root: &Path, project: &Path, tests: usize) -> Result<(), String> {
     let started = Instant::now();
+    for args in [
+        &["fmt", "--check"][..],
+        &["clippy", "--all-targets", "--quiet", "--", "-D", "warnings"][..],
+    ] {
+        let output = cargo(root, project, args)?;
+        if !output.status.success() {
+            return Err(format!(
+                "cargo {} in {}:\n{}{}",
+                args.join(" "),
+                project.display(),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+    }
     let output = cargo(root, project, &["test", "--test", "handlers"])?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
@@ -120,6 +138,40 @@ fn test(root: &Path, project: &Path, tests: usize) -> Result<(), String> {
         project.display(),
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// The generated function's `--template` passes cfn-lint, and its user pool gets `entries`
+/// `LambdaConfig` entries.
+fn deploys(root: &Path, project: &Path, binary: &str, entries: usize) -> Result<(), String> {
+    let target_dir =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    let output = Command::new(target_dir.join("debug").join(binary))
+        .arg("--template")
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .output()
+        .map_err(|e| format!("cannot run {binary}: {e}"))?;
+    let template: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("{binary} --template: {e}"))?;
+    let config = &template["Resources"]["UserPool"]["Properties"]["LambdaConfig"];
+    if config.as_object().map(serde_json::Map::len) != Some(entries) {
+        return Err(format!("{binary} --template configures {config}"));
+    }
+    let path = project.join("template.json");
+    std::fs::write(&path, &output.stdout).map_err(|e| e.to_string())?;
+    let lint = Command::new(crate::cfn_lint_path(root))
+        .args(["--include-checks", "I", "--include-experimental", "--"])
+        .arg(&path)
+        .output()
+        .map_err(|e| format!("cannot run cfn-lint: {e}"))?;
+    if !lint.status.success() || !lint.stdout.is_empty() {
+        return Err(format!(
+            "cfn-lint on {}:\n{}",
+            path.display(),
+            String::from_utf8_lossy(&lint.stdout)
+        ));
+    }
+    println!("    {binary} --template: {entries} LambdaConfig entries, no cfn-lint finding");
     Ok(())
 }
 

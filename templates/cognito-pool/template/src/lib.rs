@@ -21,7 +21,11 @@ pub mod pre_sign_up {
     /// everyone else confirms with the code Cognito sends.
     #[cognito_trigger(PreSignUp)]
     pub fn pre_sign_up(event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
-        let email = event.request.user_attributes.get("email").unwrap_or_default();
+        let email = event
+            .request
+            .user_attributes
+            .get("email")
+            .unwrap_or_default();
         if email.ends_with("@example.com") {
             PreSignUpResponse::new().confirm_user().verify_email()
         } else {
@@ -87,7 +91,9 @@ pub mod define_auth_challenge {
 
     /// One custom challenge: tokens once it is answered right, failure after three misses.
     #[cognito_trigger(DefineAuthChallenge)]
-    pub fn define_auth_challenge(event: &DefineAuthChallengeEvent<'_>) -> DefineAuthChallengeResponse {
+    pub fn define_auth_challenge(
+        event: &DefineAuthChallengeEvent<'_>,
+    ) -> DefineAuthChallengeResponse {
         let request = &event.request;
         if request
             .last_challenge()
@@ -111,7 +117,9 @@ pub mod create_auth_challenge {
     /// Asks a question and keeps its answer where only verify auth challenge sees it.
     /// Replace it with a one-time code you generate and send to the user.
     #[cognito_trigger(CreateAuthChallenge)]
-    pub fn create_auth_challenge(_event: &CreateAuthChallengeEvent<'_>) -> CreateAuthChallengeResponse {
+    pub fn create_auth_challenge(
+        _event: &CreateAuthChallengeEvent<'_>,
+    ) -> CreateAuthChallengeResponse {
         CreateAuthChallengeResponse::new()
             .public_parameter("question", "What is 6 times 7?")
             .private_parameter("answer", "42")
@@ -142,12 +150,20 @@ pub mod verify_auth_challenge_response {
 
 /// Pre token generation, `V1_0`: the ID token's claims and the user's groups.
 pub mod pre_token_generation_v1 {
-    use cognito_trigger::{PreTokenGenerationV1Event, PreTokenGenerationV1Response, cognito_trigger};
+    use cognito_trigger::{
+        PreTokenGenerationV1Event, PreTokenGenerationV1Response, cognito_trigger,
+    };
 
     /// Adds a `tier` claim to the ID token, from the `custom:tier` attribute.
     #[cognito_trigger(PreTokenGenerationV1)]
-    pub fn pre_token_generation_v1(event: &PreTokenGenerationV1Event<'_>) -> PreTokenGenerationV1Response {
-        let tier = event.request.user_attributes.get("custom:tier").unwrap_or("free");
+    pub fn pre_token_generation_v1(
+        event: &PreTokenGenerationV1Event<'_>,
+    ) -> PreTokenGenerationV1Response {
+        let tier = event
+            .request
+            .user_attributes
+            .get("custom:tier")
+            .unwrap_or("free");
         PreTokenGenerationV1Response::new().add_claim("tier", tier)
     }
 }
@@ -156,12 +172,20 @@ pub mod pre_token_generation_v1 {
 
 /// Pre token generation, `V2_0`: ID and access token claims and scopes, for user sign-in.
 pub mod pre_token_generation_v2 {
-    use cognito_trigger::{PreTokenGenerationV2Event, PreTokenGenerationV2Response, cognito_trigger};
+    use cognito_trigger::{
+        PreTokenGenerationV2Event, PreTokenGenerationV2Response, cognito_trigger,
+    };
 
     /// Adds a `tier` claim to the access token, from the `custom:tier` attribute.
     #[cognito_trigger(PreTokenGenerationV2)]
-    pub fn pre_token_generation_v2(event: &PreTokenGenerationV2Event<'_>) -> PreTokenGenerationV2Response {
-        let tier = event.request.user_attributes.get("custom:tier").unwrap_or("free");
+    pub fn pre_token_generation_v2(
+        event: &PreTokenGenerationV2Event<'_>,
+    ) -> PreTokenGenerationV2Response {
+        let tier = event
+            .request
+            .user_attributes
+            .get("custom:tier")
+            .unwrap_or("free");
         PreTokenGenerationV2Response::new().add_access_token_claim("tier", tier)
     }
 }
@@ -170,13 +194,21 @@ pub mod pre_token_generation_v2 {
 
 /// Pre token generation, `V3_0`: as `V2_0`, and for machine-to-machine tokens too.
 pub mod pre_token_generation_v3 {
-    use cognito_trigger::{PreTokenGenerationV2Response, PreTokenGenerationV3Event, cognito_trigger};
+    use cognito_trigger::{
+        PreTokenGenerationV2Response, PreTokenGenerationV3Event, cognito_trigger,
+    };
 
     /// Adds a `tier` claim to every access token (`free` for machine clients, which have no
     /// user attributes).
     #[cognito_trigger(PreTokenGenerationV3)]
-    pub fn pre_token_generation_v3(event: &PreTokenGenerationV3Event<'_>) -> PreTokenGenerationV2Response {
-        let tier = event.request.user_attributes.get("custom:tier").unwrap_or("free");
+    pub fn pre_token_generation_v3(
+        event: &PreTokenGenerationV3Event<'_>,
+    ) -> PreTokenGenerationV2Response {
+        let tier = event
+            .request
+            .user_attributes
+            .get("custom:tier")
+            .unwrap_or("free");
         PreTokenGenerationV2Response::new().add_access_token_claim("tier", tier)
     }
 }
@@ -191,7 +223,9 @@ pub mod user_migration {
     /// Cognito answers as for an unknown user. Check `event.request.password` against your
     /// store and answer `UserMigrationResponse::new().attribute(...)`.
     #[cognito_trigger(UserMigration)]
-    pub async fn user_migration(event: &UserMigrationEvent<'_>) -> Result<UserMigrationResponse, Reject> {
+    pub async fn user_migration(
+        event: &UserMigrationEvent<'_>,
+    ) -> Result<UserMigrationResponse, Reject> {
         tracing::info!(user = %event.user_name, "no legacy store to migrate from");
         Err(Reject::new("Incorrect username or password."))
     }
@@ -201,14 +235,18 @@ pub mod user_migration {
 
 /// Custom message: the text of the codes Cognito sends.
 pub mod custom_message {
-    use cognito_trigger::{CustomMessageEvent, CustomMessageResponse, CustomMessageSource, cognito_trigger};
+    use cognito_trigger::{
+        CustomMessageEvent, CustomMessageResponse, CustomMessageSource, cognito_trigger,
+    };
 
     /// Rewrites the SMS for a password reset; Cognito's own messages for the rest.
     #[cognito_trigger(CustomMessage)]
     pub fn custom_message(event: &CustomMessageEvent<'_>) -> CustomMessageResponse {
         match event.trigger_source {
-            CustomMessageSource::ForgotPassword => CustomMessageResponse::new()
-                .sms(format!("Your password reset code is {}", event.request.code_parameter)),
+            CustomMessageSource::ForgotPassword => CustomMessageResponse::new().sms(format!(
+                "Your password reset code is {}",
+                event.request.code_parameter
+            )),
             _ => CustomMessageResponse::new(),
         }
     }
@@ -259,13 +297,23 @@ pub mod inbound_federation {
     }
 }
 {%- endif %}
+{%- capture paths -%}
+{%- for name in chosen -%}{%- if known contains name -%}
+,{%- case name -%}{%- when "PreSignUp" -%}pre_sign_up::pre_sign_up{%- when "PostConfirmation" -%}post_confirmation::post_confirmation{%- when "PreAuthentication" -%}pre_authentication::pre_authentication{%- when "PostAuthentication" -%}post_authentication::post_authentication{%- when "DefineAuthChallenge" -%}define_auth_challenge::define_auth_challenge{%- when "CreateAuthChallenge" -%}create_auth_challenge::create_auth_challenge{%- when "VerifyAuthChallengeResponse" -%}verify_auth_challenge_response::verify_auth_challenge_response{%- when "PreTokenGenerationV1" -%}pre_token_generation_v1::pre_token_generation_v1{%- when "PreTokenGenerationV2" -%}pre_token_generation_v2::pre_token_generation_v2{%- when "PreTokenGenerationV3" -%}pre_token_generation_v3::pre_token_generation_v3{%- when "UserMigration" -%}user_migration::user_migration{%- when "CustomMessage" -%}custom_message::custom_message{%- when "CustomEmailSender" -%}custom_email_sender::custom_email_sender{%- when "CustomSmsSender" -%}custom_sms_sender::custom_sms_sender{%- when "InboundFederation" -%}inbound_federation::inbound_federation{%- endcase -%}
+{%- endif -%}{%- endfor -%}
+{%- endcapture -%}
+{%- assign paths = paths | remove_first: "," | split: "," %}
 
 /// Every handler of this crate in one pool.
 #[must_use]
 pub fn pool() -> Pool {
+{%- if paths.size == 1 %}
+    cognito_trigger::pool![{{ paths[0] }}]
+{%- else %}
     cognito_trigger::pool![
-{%- for name in chosen %}{% if known contains name %}
-        {% case name %}{% when "PreSignUp" %}pre_sign_up::pre_sign_up{% when "PostConfirmation" %}post_confirmation::post_confirmation{% when "PreAuthentication" %}pre_authentication::pre_authentication{% when "PostAuthentication" %}post_authentication::post_authentication{% when "DefineAuthChallenge" %}define_auth_challenge::define_auth_challenge{% when "CreateAuthChallenge" %}create_auth_challenge::create_auth_challenge{% when "VerifyAuthChallengeResponse" %}verify_auth_challenge_response::verify_auth_challenge_response{% when "PreTokenGenerationV1" %}pre_token_generation_v1::pre_token_generation_v1{% when "PreTokenGenerationV2" %}pre_token_generation_v2::pre_token_generation_v2{% when "PreTokenGenerationV3" %}pre_token_generation_v3::pre_token_generation_v3{% when "UserMigration" %}user_migration::user_migration{% when "CustomMessage" %}custom_message::custom_message{% when "CustomEmailSender" %}custom_email_sender::custom_email_sender{% when "CustomSmsSender" %}custom_sms_sender::custom_sms_sender{% when "InboundFederation" %}inbound_federation::inbound_federation{% endcase %},
-{%- endif %}{% endfor %}
+{%- for path in paths %}
+        {{ path }},
+{%- endfor %}
     ]
+{%- endif %}
 }
