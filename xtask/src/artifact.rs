@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use object::elf;
-use object::read::elf::{ElfFile64, FileHeader as _};
+use object::read::elf::{ElfFile64, FileHeader as _, ProgramHeader as _};
 use object::{Endianness, Object as _};
 
 /// The Zig release cargo-lambda cross-compiles with (pinned: it decides the linker).
@@ -30,6 +30,8 @@ struct Architecture {
     target: &'static str,
     /// The ELF machine its `bootstrap` must have.
     machine: elf::Machine,
+    /// glibc's dynamic loader on that machine, which the `bootstrap` must ask for.
+    interpreter: &'static str,
 }
 
 const ARCHITECTURES: &[Architecture] = &[
@@ -38,13 +40,28 @@ const ARCHITECTURES: &[Architecture] = &[
         flag: "--arm64",
         target: "aarch64-unknown-linux-gnu",
         machine: elf::EM_AARCH64,
+        interpreter: "/lib/ld-linux-aarch64.so.1",
     },
     Architecture {
         name: "x86_64",
         flag: "--x86-64",
         target: "x86_64-unknown-linux-gnu",
         machine: elf::EM_X86_64,
+        interpreter: "/lib64/ld-linux-x86-64.so.2",
     },
+];
+
+/// The shared libraries glibc itself is made of: all a `bootstrap` may need, since
+/// `provided.al2023` promises little else.
+const GLIBC_LIBRARIES: &[&str] = &[
+    "libc.so.6",
+    "libm.so.6",
+    "libpthread.so.0",
+    "libdl.so.2",
+    "librt.so.1",
+    "libutil.so.1",
+    "ld-linux-aarch64.so.1",
+    "ld-linux-x86-64.so.2",
 ];
 
 /// A glibc symbol version, `GLIBC_2.34` as `(2, 34)`.
@@ -67,10 +84,13 @@ impl GlibcVersion {
     }
 }
 
-/// What a `bootstrap` is: its ELF machine and the newest glibc version it needs.
+/// What a `bootstrap` is: its ELF machine, dynamic loader, the shared libraries and the
+/// newest glibc version it needs.
 #[derive(Debug)]
 pub(crate) struct Bootstrap {
     pub(crate) machine: elf::Machine,
+    pub(crate) interpreter: Option<String>,
+    pub(crate) libraries: Vec<String>,
     pub(crate) newest_glibc: Option<GlibcVersion>,
 }
 
@@ -110,8 +130,29 @@ pub(crate) fn inspect(path: &Path) -> Result<Bootstrap, String> {
             }
         }
     }
+    let dynamic = sections
+        .dynamic_table(endian, &*data)
+        .map_err(|e| format!("unreadable dynamic section: {e}"))?;
+    let mut libraries = Vec::new();
+    for entry in dynamic.iter().filter(|entry| entry.tag == elf::DT_NEEDED) {
+        let name = dynamic
+            .string(entry)
+            .map_err(|e| format!("unreadable library name: {e}"))?;
+        libraries.push(String::from_utf8_lossy(name).into_owned());
+    }
+    let mut interpreter = None;
+    for segment in file.elf_program_headers() {
+        if let Some(path) = segment
+            .interpreter(endian, &*data)
+            .map_err(|e| format!("unreadable interpreter: {e}"))?
+        {
+            interpreter = Some(String::from_utf8_lossy(path).into_owned());
+        }
+    }
     Ok(Bootstrap {
         machine,
+        interpreter,
+        libraries,
         newest_glibc,
     })
 }
@@ -120,6 +161,7 @@ pub(crate) fn inspect(path: &Path) -> Result<Bootstrap, String> {
 pub(crate) fn check(
     bootstrap: &Bootstrap,
     machine: elf::Machine,
+    interpreter: &str,
     newest: GlibcVersion,
 ) -> Result<(), String> {
     if bootstrap.machine != machine {
@@ -127,6 +169,18 @@ pub(crate) fn check(
             "built for ELF machine {:?}, not {machine:?}",
             bootstrap.machine
         ));
+    }
+    if bootstrap.interpreter.as_deref() != Some(interpreter) {
+        return Err(format!(
+            "asks for the dynamic loader {:?}, not glibc's {interpreter}",
+            bootstrap.interpreter
+        ));
+    }
+    let others: Vec<&String> = (bootstrap.libraries.iter())
+        .filter(|library| !GLIBC_LIBRARIES.contains(&library.as_str()))
+        .collect();
+    if !others.is_empty() {
+        return Err(format!("needs shared libraries beyond glibc: {others:?}"));
     }
     match bootstrap.newest_glibc {
         Some(needed) if needed > newest => Err(format!(
@@ -186,16 +240,23 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
         let took = started.elapsed();
         let path = lambda_dir.join("pool/bootstrap");
         let bootstrap = inspect(&path)?;
-        check(&bootstrap, architecture.machine, NEWEST_GLIBC)
-            .map_err(|problem| format!("{}: {problem}", path.display()))?;
+        check(
+            &bootstrap,
+            architecture.machine,
+            architecture.interpreter,
+            NEWEST_GLIBC,
+        )
+        .map_err(|problem| format!("{}: {problem}", path.display()))?;
         let size = std::fs::metadata(&path).map_or(0, |m| m.len());
         println!(
-            "    {}: {} ({:.1} MB), an ELF executable for {} (machine {:?}), needs glibc {} at most (Amazon Linux 2023 has {NEWEST_GLIBC}); built in {:.0} s",
+            "    {}: {} ({:.1} MB), an ELF executable for {} (machine {:?}) loaded by {}, needing {} and glibc {} at most (Amazon Linux 2023 has {NEWEST_GLIBC}); built in {:.0} s",
             architecture.name,
             path.display(),
             size as f64 / 1e6,
             architecture.target,
             bootstrap.machine,
+            architecture.interpreter,
+            bootstrap.libraries.join(", "),
             bootstrap
                 .newest_glibc
                 .map_or_else(|| "none".to_owned(), |v| v.to_string()),
@@ -218,43 +279,54 @@ mod tests {
         assert!(GlibcVersion(2, 34) > GlibcVersion(2, 4));
     }
 
-    /// This test's own executable is a glibc ELF for the host: the reader finds its machine
-    /// and its glibc needs, and the check refuses it for another machine or an older glibc.
+    /// This test's own executable is a glibc ELF for the host: the reader finds its machine,
+    /// loader, libraries and glibc needs; the check refuses another machine, another loader,
+    /// an older glibc and a library beyond glibc's.
     #[test]
     fn reads_and_checks_a_real_executable() {
-        let bootstrap = inspect(&std::env::current_exe().unwrap()).unwrap();
-        let host = if cfg!(target_arch = "x86_64") {
-            elf::EM_X86_64
-        } else {
-            elf::EM_AARCH64
-        };
-        assert_eq!(bootstrap.machine, host);
-        let needed = bootstrap.newest_glibc.expect("a glibc executable");
+        let read = inspect(&std::env::current_exe().unwrap()).unwrap();
+        let host = ARCHITECTURES
+            .iter()
+            .find(|a| a.target.starts_with(std::env::consts::ARCH))
+            .unwrap();
+        assert_eq!(read.machine, host.machine);
+        assert_eq!(read.interpreter.as_deref(), Some(host.interpreter));
+        assert!(read.libraries.iter().any(|l| l == "libc.so.6"), "{read:?}");
+        let needed = read.newest_glibc.expect("a glibc executable");
         assert!(needed >= GlibcVersion(2, 2), "{needed}");
-        check(&bootstrap, host, needed).unwrap();
+
+        // The same executable, with only glibc's libraries (a test binary also links
+        // libgcc_s): accepted as it is, refused for each way it could be wrong.
+        let only_glibc = |libraries: &[&str]| Bootstrap {
+            machine: read.machine,
+            interpreter: read.interpreter.clone(),
+            libraries: libraries.iter().map(|l| (*l).to_owned()).collect(),
+            newest_glibc: read.newest_glibc,
+        };
+        let bootstrap = only_glibc(&["libc.so.6", "libm.so.6"]);
+        check(&bootstrap, host.machine, host.interpreter, needed).unwrap();
         let older = GlibcVersion(needed.0, needed.1 - 1);
+        let refusal = |result: Result<(), String>| result.unwrap_err();
         assert!(
-            check(&bootstrap, host, older)
-                .unwrap_err()
+            refusal(check(&bootstrap, host.machine, host.interpreter, older))
                 .contains("needs glibc")
         );
-        let other = if host == elf::EM_X86_64 {
-            elf::EM_AARCH64
-        } else {
-            elf::EM_X86_64
-        };
+        let other = ARCHITECTURES
+            .iter()
+            .find(|a| a.target != host.target)
+            .unwrap();
         assert!(
-            check(&bootstrap, other, needed)
-                .unwrap_err()
-                .contains("machine")
+            refusal(check(&bootstrap, other.machine, host.interpreter, needed)).contains("machine")
         );
         assert!(
-            inspect(
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("Cargo.toml")
-                    .as_path()
-            )
-            .is_err()
+            refusal(check(&bootstrap, host.machine, other.interpreter, needed)).contains("loader")
         );
+        let with_ssl = only_glibc(&["libc.so.6", "libssl.so.3"]);
+        assert!(
+            refusal(check(&with_ssl, host.machine, host.interpreter, needed))
+                .contains("libssl.so.3")
+        );
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+        assert!(inspect(&manifest).is_err());
     }
 }
