@@ -342,6 +342,8 @@ impl CloudFormation {
         }
 
         if let Some(sender) = sender_function {
+            // Kept when the stack goes, like the pool: a pool that outlives the stack still
+            // encrypts its codes with this key.
             resources.insert(
                 "SenderKey".to_owned(),
                 json!({
@@ -384,6 +386,7 @@ impl CloudFormation {
         let attribute = |kind| json!({"Fn::GetAtt": [function_of(kind), "Arn"]});
         let key_arn = json!({"Fn::GetAtt": ["SenderKey", "Arn"]});
         let config = lambda_config(kinds.clone(), attribute, &key_arn);
+        // Kept when the stack goes: deleting a user pool deletes its users.
         resources.insert(
             "UserPool".to_owned(),
             json!({
