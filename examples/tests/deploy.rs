@@ -116,6 +116,90 @@ fn every_template_passes_cfn_lint_with_no_finding() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// The pool's templates, linted with the parameters of each deployment: a new user pool on
+/// arm64, and an existing pool on x86-64 (cfn-lint then resolves the conditions and checks
+/// the values).
+#[test]
+fn the_pool_templates_pass_cfn_lint_for_a_new_and_an_existing_pool() {
+    let cfn_lint = cfn_lint();
+    let pool = Path::new(env!("CARGO_BIN_EXE_pool"));
+    let dir = std::env::temp_dir().join(format!("deploy-parameters-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let deployments = [
+        ["UserPoolId=", "Architecture=arm64"],
+        ["UserPoolId=eu-west-1_EXAMPLE", "Architecture=x86_64"],
+    ];
+    let mut runs = Vec::new();
+    for (name, args) in [
+        ("one-function", &["--template"][..]),
+        (
+            "senders-function",
+            &["--template", "--senders-function", SENDERS][..],
+        ),
+    ] {
+        let template = json_from(pool, args);
+        let path = dir.join(format!("{name}.json"));
+        std::fs::write(&path, serde_json::to_vec_pretty(&template).unwrap()).unwrap();
+        let declared = template["Parameters"].as_object().unwrap();
+        for deployment in &deployments {
+            let mut parameters: Vec<String> = deployment.iter().map(|p| (*p).to_owned()).collect();
+            parameters.push("CodeBucket=my-code-bucket".to_owned());
+            for code_key in declared.keys().filter(|key| key.ends_with("CodeKey")) {
+                parameters.push(format!("{code_key}=functions/bootstrap.zip"));
+            }
+            runs.push((path.clone(), parameters));
+        }
+    }
+    // cfn-lint takes parameters for one template at a time: the runs go side by side.
+    let linter = &cfn_lint;
+    let reports: Vec<(String, i32, String)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .iter()
+            .map(|(path, parameters)| {
+                scope.spawn(move || {
+                    let output = Command::new(linter)
+                        .args([
+                            "--include-checks",
+                            "I",
+                            "--include-experimental",
+                            "--parameters",
+                        ])
+                        .args(parameters)
+                        .arg("--")
+                        .arg(path)
+                        .output()
+                        .unwrap();
+                    (
+                        format!("{} {parameters:?}", path.display()),
+                        output.status.code().unwrap_or(-1),
+                        String::from_utf8_lossy(&output.stdout).into_owned(),
+                    )
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for (run, status, report) in &reports {
+        assert_eq!((*status, report.as_str()), (0, ""), "{run}");
+    }
+    assert_eq!(reports.len(), 4);
+
+    // The parameters are read: a value the template does not allow is found.
+    let (path, _) = &runs[0];
+    let output = Command::new(&cfn_lint)
+        .args([
+            "--parameters",
+            "Architecture=sparc",
+            "CodeBucket=my-code-bucket",
+        ])
+        .args(["CodeKey=k", "UserPoolId=", "--"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("sparc"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// The template's user pool configures exactly what `--lambda-config` prints for the same
 /// binary, each entry pointing at the function that serves the trigger.
 #[test]
