@@ -275,7 +275,8 @@ fn each_trigger_is_wired_to_the_function_that_serves_it() {
                 let decrypters: Vec<&Value> = statements
                     .iter()
                     .filter(|s| s["Action"] == "kms:Decrypt")
-                    .map(|s| &s["Principal"]["AWS"]["Fn::GetAtt"][0])
+                    .flat_map(|s| s["Principal"]["AWS"].as_array().unwrap())
+                    .map(|principal| &principal["Fn::GetAtt"][0])
                     .collect();
                 assert_eq!(decrypters, [&Value::from(format!("{sender}Role"))]);
             } else {
@@ -301,6 +302,39 @@ fn each_trigger_is_wired_to_the_function_that_serves_it() {
             }
         }
     }
+}
+
+/// When both functions serve a sender (one in the binary, the other moved out), both roles
+/// may decrypt, and the template still passes cfn-lint.
+#[test]
+fn both_functions_may_serve_a_sender() {
+    let binary = Path::new(env!("CARGO_BIN_EXE_custom_sms_sender"));
+    let email = TriggerKind::ALL
+        .iter()
+        .find(|kind| kind.needs_kms_key() && kind.config_key() != "CustomSMSSender")
+        .unwrap()
+        .marker_name();
+    let template = json_from(binary, &["--template", "--senders-function", email]);
+    let resources = &template["Resources"];
+    let statements = resources["SenderKey"]["Properties"]["KeyPolicy"]["Statement"]
+        .as_array()
+        .unwrap();
+    let decrypters: Vec<&Value> = statements
+        .iter()
+        .filter(|s| s["Action"] == "kms:Decrypt")
+        .flat_map(|s| s["Principal"]["AWS"].as_array().unwrap())
+        .map(|principal| &principal["Fn::GetAtt"][0])
+        .collect();
+    assert_eq!(decrypters, ["TriggerFunctionRole", "SenderFunctionRole"]);
+    for function in ["TriggerFunction", "SenderFunction"] {
+        let policy = &resources[format!("{function}DecryptPolicy")]["Properties"];
+        assert_eq!(policy["Roles"][0]["Ref"], format!("{function}Role"));
+    }
+    let path = std::env::temp_dir().join(format!("deploy-both-{}.json", std::process::id()));
+    std::fs::write(&path, serde_json::to_vec_pretty(&template).unwrap()).unwrap();
+    let (status, report) = lint(&cfn_lint(), std::slice::from_ref(&path));
+    assert_eq!((status, report.as_str()), (0, ""));
+    std::fs::remove_file(&path).ok();
 }
 
 /// For an existing pool, the `LambdaConfig` output is the same configuration as the one the

@@ -212,219 +212,21 @@ impl CloudFormation {
     #[must_use]
     pub fn to_json(&self) -> Value {
         let functions = self.functions();
-        let sender_function = functions.iter().find(|f| f.serves_a_sender());
-        let served: Vec<(TriggerKind, &'static str)> = functions
-            .iter()
-            .flat_map(|f| f.kinds.iter().map(|kind| (*kind, f.logical_id)))
-            .collect();
-        let function_of = |kind: TriggerKind| {
-            served
-                .iter()
-                .find(|(served, _)| *served == kind)
-                .map_or("TriggerFunction", |(_, function)| function)
-        };
-
-        let mut parameters = Map::new();
-        parameters.insert(
-            "CodeBucket".to_owned(),
-            json!({
-                "Type": "String",
-                "Description": "The S3 bucket holding the functions' code (bootstrap.zip, from cargo lambda build --release --output-format zip)",
-                "MinLength": 3,
-            }),
-        );
-        for function in &functions {
-            parameters.insert(
-                function.code_key.to_owned(),
-                json!({
-                    "Type": "String",
-                    "Description": format!("The S3 key of {}'s bootstrap.zip", function.logical_id),
-                    "MinLength": 1,
-                }),
-            );
-        }
-        parameters.insert(
-            "Architecture".to_owned(),
-            json!({
-                "Type": "String",
-                "Description": "The instruction set the code was built for (cargo lambda build --arm64 or --x86-64)",
-                "AllowedValues": ["arm64", "x86_64"],
-                "Default": "arm64",
-            }),
-        );
-        parameters.insert(
-            "UserPoolId".to_owned(),
-            json!({
-                "Type": "String",
-                "Description": "Empty: create a user pool with these triggers. Otherwise the ID of an existing user pool: the stack allows it to invoke the functions, and the LambdaConfig output is what to merge into that pool's configuration",
-                "AllowedPattern": "^([\\w-]+_[0-9a-zA-Z]+)?$",
-                "Default": "",
-            }),
-        );
-
-        let pool_arn = json!({"Fn::If": [
-            "CreateUserPool",
-            {"Fn::GetAtt": ["UserPool", "Arn"]},
-            {"Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${UserPoolId}"},
-        ]});
-
         let mut resources = Map::new();
         let mut outputs = Map::new();
         for function in &functions {
-            let id = function.logical_id;
-            resources.insert(
-                function.role(),
-                json!({
-                    "Type": "AWS::IAM::Role",
-                    "Metadata": why(&format!("{id}'s execution role: CloudWatch logs")),
-                    "Properties": {
-                        "AssumeRolePolicyDocument": {
-                            "Version": "2012-10-17",
-                            "Statement": [{
-                                "Effect": "Allow",
-                                "Principal": {"Service": "lambda.amazonaws.com"},
-                                "Action": "sts:AssumeRole",
-                            }],
-                        },
-                        "ManagedPolicyArns": [
-                            {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
-                        ],
-                    },
-                }),
-            );
-            let waits_for_none = function.kinds.iter().any(|kind| !kind.cognito_waits());
-            let mut properties = json!({
-                "Description": format!("Amazon Cognito user pool triggers ({} kinds, listed in this resource's Metadata)", function.kinds.len()),
-                "Runtime": "provided.al2023",
-                "Handler": "bootstrap",
-                "Architectures": [{"Ref": "Architecture"}],
-                "Code": {"S3Bucket": {"Ref": "CodeBucket"}, "S3Key": {"Ref": function.code_key}},
-                "MemorySize": MEMORY_MB,
-                "Timeout": if waits_for_none { ASYNCHRONOUS_TIMEOUT_SECONDS } else { SYNCHRONOUS_TIMEOUT_SECONDS },
-                "Role": {"Fn::GetAtt": [function.role(), "Arn"]},
-                // cognito_trigger::init_logging writes JSON lines when Lambda says so.
-                "LoggingConfig": {"LogFormat": "JSON"},
-            });
-            if function.serves_a_sender() {
-                // The key the sender decrypts codes with (the AWS Encryption SDK's keyring).
-                properties["Environment"] =
-                    json!({"Variables": {"KMS_KEY_ARN": {"Fn::GetAtt": ["SenderKey", "Arn"]}}});
-            }
-            let triggers: Vec<&str> = function.kinds.iter().map(|k| k.marker_name()).collect();
-            resources.insert(
-                id.to_owned(),
-                json!({
-                    "Type": "AWS::Lambda::Function",
-                    "Metadata": {
-                        CONTEXT: {"why": format!("Serves the user pool's triggers: {}", triggers.join(", "))},
-                        "cognito-trigger": {"triggers": triggers},
-                    },
-                    "Properties": properties,
-                }),
-            );
-            resources.insert(
-                format!("{id}CognitoPermission"),
-                json!({
-                    "Type": "AWS::Lambda::Permission",
-                    "Properties": {
-                        "Action": "lambda:InvokeFunction",
-                        "FunctionName": {"Fn::GetAtt": [id, "Arn"]},
-                        "Principal": "cognito-idp.amazonaws.com",
-                        "SourceAccount": {"Ref": "AWS::AccountId"},
-                        "SourceArn": pool_arn,
-                    },
-                }),
-            );
-            outputs.insert(
-                format!("{id}Arn"),
-                json!({"Description": format!("The ARN of {id}"), "Value": {"Fn::GetAtt": [id, "Arn"]}}),
-            );
+            add_function(function, &mut resources, &mut outputs);
         }
-
-        if let Some(sender) = sender_function {
-            // Kept when the stack goes, like the pool: a pool that outlives the stack still
-            // encrypts its codes with this key.
-            resources.insert(
-                "SenderKey".to_owned(),
-                json!({
-                    "Type": "AWS::KMS::Key",
-                    "Metadata": why("Cognito encrypts the codes it sends the custom senders with it; the sender function decrypts them"),
-                    "DeletionPolicy": "Retain",
-                    "UpdateReplacePolicy": "Retain",
-                    "Properties": {
-                        "Description": "Amazon Cognito encrypts the codes it gives the custom sender triggers with this key",
-                        "EnableKeyRotation": true,
-                        "KeyPolicy": key_policy(&sender.role()),
-                    },
-                }),
-            );
-            resources.insert(
-                format!("{}DecryptPolicy", sender.logical_id),
-                json!({
-                    "Type": "AWS::IAM::Policy",
-                    "Properties": {
-                        "PolicyName": "decrypt-sender-codes",
-                        "Roles": [{"Ref": sender.role()}],
-                        "PolicyDocument": {
-                            "Version": "2012-10-17",
-                            "Statement": [{
-                                "Effect": "Allow",
-                                "Action": "kms:Decrypt",
-                                "Resource": {"Fn::GetAtt": ["SenderKey", "Arn"]},
-                            }],
-                        },
-                    },
-                }),
-            );
-            outputs.insert(
-                "SenderKeyArn".to_owned(),
-                json!({"Description": "The KMS key the custom senders decrypt codes with", "Value": {"Fn::GetAtt": ["SenderKey", "Arn"]}}),
-            );
+        let decrypting: Vec<&Function> = functions.iter().filter(|f| f.serves_a_sender()).collect();
+        if !decrypting.is_empty() {
+            add_sender_key(&decrypting, &mut resources, &mut outputs);
         }
-
-        let kinds = served.iter().map(|(kind, _)| *kind);
-        let attribute = |kind| json!({"Fn::GetAtt": [function_of(kind), "Arn"]});
-        let key_arn = json!({"Fn::GetAtt": ["SenderKey", "Arn"]});
-        let config = lambda_config(kinds.clone(), attribute, &key_arn);
-        // Kept when the stack goes: deleting a user pool deletes its users.
-        resources.insert(
-            "UserPool".to_owned(),
-            json!({
-                "Type": "AWS::Cognito::UserPool",
-                "Metadata": why("The user pool whose triggers the functions serve, when no existing pool is given"),
-                "Condition": "CreateUserPool",
-                "DeletionPolicy": "Retain",
-                "UpdateReplacePolicy": "Retain",
-                "Properties": {
-                    "UserPoolName": {"Ref": "AWS::StackName"},
-                    "LambdaConfig": config,
-                },
-            }),
-        );
-        // The same entries as a JSON string, for an existing pool: `Fn::Sub` fills the ARNs.
-        let placeholder = |kind| json!(format!("${{{}.Arn}}", function_of(kind)));
-        let to_merge = lambda_config(kinds, placeholder, &json!("${SenderKey.Arn}"));
-        outputs.insert(
-            "LambdaConfig".to_owned(),
-            json!({
-                "Condition": "UseExistingUserPool",
-                "Description": "The LambdaConfig to merge into the existing user pool's (UpdateUserPool replaces the whole configuration)",
-                "Value": {"Fn::Sub": Value::Object(to_merge).to_string()},
-            }),
-        );
-        outputs.insert(
-            "UserPoolId".to_owned(),
-            json!({
-                "Description": "The user pool the triggers serve",
-                "Value": {"Fn::If": ["CreateUserPool", {"Ref": "UserPool"}, {"Ref": "UserPoolId"}]},
-            }),
-        );
-
+        add_user_pool(&functions, &mut resources, &mut outputs);
         json!({
             "AWSTemplateFormatVersion": "2010-09-09",
             "Description": "Amazon Cognito user pool triggers built with cognito-trigger: the functions, their roles, Cognito's permission to invoke them, and the user pool (or the LambdaConfig to merge into an existing one)",
             "Metadata": {CONTEXT: {"arch": "Cognito invokes the trigger functions (Lambda permission scoped to the user pool); each function logs to CloudWatch; when a custom sender is served, Cognito encrypts codes with the KMS key and the sender function decrypts them"}},
-            "Parameters": parameters,
+            "Parameters": parameters(&functions),
             "Conditions": {
                 "CreateUserPool": {"Fn::Equals": [{"Ref": "UserPoolId"}, ""]},
                 "UseExistingUserPool": {"Fn::Not": [{"Condition": "CreateUserPool"}]},
@@ -435,12 +237,246 @@ impl CloudFormation {
     }
 }
 
+/// The template's parameters: where each function's code is, its architecture, and the
+/// user pool (none: create one).
+fn parameters(functions: &[Function]) -> Map<String, Value> {
+    let mut parameters = Map::new();
+    parameters.insert(
+        "CodeBucket".to_owned(),
+        json!({
+            "Type": "String",
+            "Description": "The S3 bucket holding the functions' code (bootstrap.zip, from cargo lambda build --release --output-format zip)",
+            "MinLength": 3,
+        }),
+    );
+    for function in functions {
+        parameters.insert(
+            function.code_key.to_owned(),
+            json!({
+                "Type": "String",
+                "Description": format!("The S3 key of {}'s bootstrap.zip", function.logical_id),
+                "MinLength": 1,
+            }),
+        );
+    }
+    parameters.insert(
+        "Architecture".to_owned(),
+        json!({
+            "Type": "String",
+            "Description": "The instruction set the code was built for (cargo lambda build --arm64 or --x86-64)",
+            "AllowedValues": ["arm64", "x86_64"],
+            "Default": "arm64",
+        }),
+    );
+    parameters.insert(
+        "UserPoolId".to_owned(),
+        json!({
+            "Type": "String",
+            "Description": "Empty: create a user pool with these triggers. Otherwise the ID of an existing user pool: the stack allows it to invoke the functions, and the LambdaConfig output is what to merge into that pool's configuration",
+            "AllowedPattern": "^([\\w-]+_[0-9a-zA-Z]+)?$",
+            "Default": "",
+        }),
+    );
+    parameters
+}
+
+/// The user pool's ARN: the one the stack creates, or the existing one named.
+fn pool_arn() -> Value {
+    json!({"Fn::If": [
+        "CreateUserPool",
+        {"Fn::GetAtt": ["UserPool", "Arn"]},
+        {"Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${UserPoolId}"},
+    ]})
+}
+
+/// A function, its execution role, Cognito's permission to invoke it, and its ARN output.
+fn add_function(
+    function: &Function,
+    resources: &mut Map<String, Value>,
+    outputs: &mut Map<String, Value>,
+) {
+    let id = function.logical_id;
+    resources.insert(
+        function.role(),
+        json!({
+            "Type": "AWS::IAM::Role",
+            "Metadata": why(&format!("{id}'s execution role: CloudWatch logs")),
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Effect": "Allow",
+                        "Principal": {"Service": "lambda.amazonaws.com"},
+                        "Action": "sts:AssumeRole",
+                    }],
+                },
+                "ManagedPolicyArns": [
+                    {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"},
+                ],
+            },
+        }),
+    );
+    let waits_for_none = function.kinds.iter().any(|kind| !kind.cognito_waits());
+    let mut properties = json!({
+        "Description": format!("Amazon Cognito user pool triggers ({} kinds, listed in this resource's Metadata)", function.kinds.len()),
+        "Runtime": "provided.al2023",
+        "Handler": "bootstrap",
+        "Architectures": [{"Ref": "Architecture"}],
+        "Code": {"S3Bucket": {"Ref": "CodeBucket"}, "S3Key": {"Ref": function.code_key}},
+        "MemorySize": MEMORY_MB,
+        "Timeout": if waits_for_none { ASYNCHRONOUS_TIMEOUT_SECONDS } else { SYNCHRONOUS_TIMEOUT_SECONDS },
+        "Role": {"Fn::GetAtt": [function.role(), "Arn"]},
+        // cognito_trigger::init_logging writes JSON lines when Lambda says so.
+        "LoggingConfig": {"LogFormat": "JSON"},
+    });
+    if function.serves_a_sender() {
+        // The key the sender decrypts codes with (the AWS Encryption SDK's keyring).
+        properties["Environment"] =
+            json!({"Variables": {"KMS_KEY_ARN": {"Fn::GetAtt": ["SenderKey", "Arn"]}}});
+    }
+    let triggers: Vec<&str> = function.kinds.iter().map(|k| k.marker_name()).collect();
+    resources.insert(
+        id.to_owned(),
+        json!({
+            "Type": "AWS::Lambda::Function",
+            "Metadata": {
+                CONTEXT: {"why": format!("Serves the user pool's triggers: {}", triggers.join(", "))},
+                "cognito-trigger": {"triggers": triggers},
+            },
+            "Properties": properties,
+        }),
+    );
+    resources.insert(
+        format!("{id}CognitoPermission"),
+        json!({
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": {"Fn::GetAtt": [id, "Arn"]},
+                "Principal": "cognito-idp.amazonaws.com",
+                "SourceAccount": {"Ref": "AWS::AccountId"},
+                "SourceArn": pool_arn(),
+            },
+        }),
+    );
+    outputs.insert(
+        format!("{id}Arn"),
+        json!({"Description": format!("The ARN of {id}"), "Value": {"Fn::GetAtt": [id, "Arn"]}}),
+    );
+}
+
+/// The key Cognito encrypts the senders' codes with, and `kms:Decrypt` on it for the roles
+/// of the functions that serve a sender (and no other).
+fn add_sender_key(
+    decrypting: &[&Function],
+    resources: &mut Map<String, Value>,
+    outputs: &mut Map<String, Value>,
+) {
+    let roles: Vec<String> = decrypting.iter().map(|f| f.role()).collect();
+    // Kept when the stack goes, like the pool: a pool that outlives the stack still
+    // encrypts its codes with this key.
+    resources.insert(
+        "SenderKey".to_owned(),
+        json!({
+            "Type": "AWS::KMS::Key",
+            "Metadata": why("Cognito encrypts the codes it sends the custom senders with it; the sender function decrypts them"),
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": "Amazon Cognito encrypts the codes it gives the custom sender triggers with this key",
+                "EnableKeyRotation": true,
+                "KeyPolicy": key_policy(&roles),
+            },
+        }),
+    );
+    for function in decrypting {
+        resources.insert(
+            format!("{}DecryptPolicy", function.logical_id),
+            json!({
+                "Type": "AWS::IAM::Policy",
+                "Properties": {
+                    "PolicyName": "decrypt-sender-codes",
+                    "Roles": [{"Ref": function.role()}],
+                    "PolicyDocument": {
+                        "Version": "2012-10-17",
+                        "Statement": [{
+                            "Effect": "Allow",
+                            "Action": "kms:Decrypt",
+                            "Resource": {"Fn::GetAtt": ["SenderKey", "Arn"]},
+                        }],
+                    },
+                },
+            }),
+        );
+    }
+    outputs.insert(
+        "SenderKeyArn".to_owned(),
+        json!({"Description": "The KMS key the custom senders decrypt codes with", "Value": {"Fn::GetAtt": ["SenderKey", "Arn"]}}),
+    );
+}
+
+/// The user pool with the `LambdaConfig`, when the stack creates it; otherwise the same
+/// configuration as an output to merge into the existing pool's.
+fn add_user_pool(
+    functions: &[Function],
+    resources: &mut Map<String, Value>,
+    outputs: &mut Map<String, Value>,
+) {
+    let served: Vec<(TriggerKind, &'static str)> = functions
+        .iter()
+        .flat_map(|f| f.kinds.iter().map(|kind| (*kind, f.logical_id)))
+        .collect();
+    let function_of = |kind: TriggerKind| {
+        served
+            .iter()
+            .find(|(served, _)| *served == kind)
+            .map_or("TriggerFunction", |(_, function)| function)
+    };
+    let kinds = served.iter().map(|(kind, _)| *kind);
+    let attribute = |kind| json!({"Fn::GetAtt": [function_of(kind), "Arn"]});
+    let key_arn = json!({"Fn::GetAtt": ["SenderKey", "Arn"]});
+    let config = lambda_config(kinds.clone(), attribute, &key_arn);
+    // Kept when the stack goes: deleting a user pool deletes its users.
+    resources.insert(
+        "UserPool".to_owned(),
+        json!({
+            "Type": "AWS::Cognito::UserPool",
+            "Metadata": why("The user pool whose triggers the functions serve, when no existing pool is given"),
+            "Condition": "CreateUserPool",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "UserPoolName": {"Ref": "AWS::StackName"},
+                "LambdaConfig": config,
+            },
+        }),
+    );
+    // The same entries as a JSON string, for an existing pool: `Fn::Sub` fills the ARNs.
+    let placeholder = |kind| json!(format!("${{{}.Arn}}", function_of(kind)));
+    let to_merge = lambda_config(kinds, placeholder, &json!("${SenderKey.Arn}"));
+    outputs.insert(
+        "LambdaConfig".to_owned(),
+        json!({
+            "Condition": "UseExistingUserPool",
+            "Description": "The LambdaConfig to merge into the existing user pool's (UpdateUserPool replaces the whole configuration)",
+            "Value": {"Fn::Sub": Value::Object(to_merge).to_string()},
+        }),
+    );
+    outputs.insert(
+        "UserPoolId".to_owned(),
+        json!({
+            "Description": "The user pool the triggers serve",
+            "Value": {"Fn::If": ["CreateUserPool", {"Ref": "UserPool"}, {"Ref": "UserPoolId"}]},
+        }),
+    );
+}
+
 /// The custom senders' key policy: the account administers the key; Cognito encrypts with
 /// it, and the deployer grants Cognito its use, for this user pool only (by the
 /// `userpool-id` encryption context and the source ARN, as AWS documents it; a pool the
 /// stack creates is not known when the key is, so any pool of the account in the region);
-/// the sender function's role decrypts.
-fn key_policy(sender_role: &str) -> Value {
+/// the roles of the functions that serve a sender decrypt.
+fn key_policy(decrypting_roles: &[String]) -> Value {
     let this_pool_id = json!({"Fn::If": ["CreateUserPool", {"Fn::Sub": "${AWS::Region}_*"}, {"Ref": "UserPoolId"}]});
     let this_pool_arn = json!({"Fn::Sub": [
         "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${Pool}",
@@ -479,7 +515,10 @@ fn key_policy(sender_role: &str) -> Value {
             {
                 "Sid": "SenderFunctionDecryptsCodes",
                 "Effect": "Allow",
-                "Principal": {"AWS": {"Fn::GetAtt": [sender_role, "Arn"]}},
+                "Principal": {"AWS": decrypting_roles
+                    .iter()
+                    .map(|role| json!({"Fn::GetAtt": [role, "Arn"]}))
+                    .collect::<Vec<_>>()},
                 "Action": "kms:Decrypt",
                 "Resource": "*",
             },

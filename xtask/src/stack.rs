@@ -244,7 +244,10 @@ fn deploy(aws: &Aws, name: &str, template: &Path) -> Result<(), String> {
         .into_iter()
         .flatten()
         .filter(|s| s["Action"] == "kms:Decrypt")
-        .map(|s| &s["Principal"]["AWS"])
+        .flat_map(|s| match &s["Principal"]["AWS"] {
+            Value::Array(principals) => principals.iter().collect(),
+            principal => vec![principal],
+        })
         .collect();
     // Cognito's grant on the key, and its own use of it, are for this pool only.
     let statements = key_policy["Statement"]
