@@ -63,8 +63,10 @@
 
 // The layers, bottom up; each uses only those below it (`tests/tidy.rs` checks there is no
 // cycle): wire -> error -> table -> event -> triggers -> claims -> kinds -> rules ->
-// handler -> invoke -> pool -> local, serve (the process front end) and testing.
+// handler -> invoke -> pool -> local, serve (the process front end) and testing; deploy
+// (the pool's CloudFormation) sits on the table alone.
 mod claims;
+mod deploy;
 mod error;
 mod event;
 mod handler;
@@ -83,6 +85,7 @@ pub use claims::Claims;
 #[doc = include_str!("cognito_trigger.md")]
 #[doc(inline)]
 pub use cognito_trigger_macros::cognito_trigger;
+pub use deploy::CloudFormation;
 pub use error::{DecodeError, MAX_EVENT_BYTES};
 pub use event::{
     CLIENT_ID_NOT_APPLICABLE, CallerContext, Event, EventVersion, RawEvent, Trigger, TriggerSource,

@@ -6,6 +6,8 @@
 //! my-function [-]                       JSON Lines on stdin, one event per line
 //! my-function --samples                 replay the sample events given to `Pool::samples`
 //! my-function --lambda-config ARN       print the user pool's LambdaConfig for this function
+//! my-function --template [--senders-function KIND,...]
+//!                                       print a CloudFormation template deploying it
 //! my-function --help
 //! ```
 //!
@@ -23,12 +25,19 @@ use serde_json::Value;
 use crate::handler::Context;
 use crate::invoke::InvocationError;
 use crate::pool::Pool;
+use crate::table::TriggerKind;
 
 const USAGE: &str = "\
 usage: FUNCTION [FILE ...]            answer the event in each file (a JSON document)
        FUNCTION [-]                   answer JSON Lines on stdin, one event per line
        FUNCTION --samples             replay the sample events given to Pool::samples
        FUNCTION --lambda-config ARN   print the user pool's LambdaConfig for this function
+       FUNCTION --template [--senders-function KIND,...]
+                                      print a CloudFormation template that deploys this
+                                      function and wires it to a user pool; with
+                                      --senders-function, the custom sender triggers named
+                                      (as #[cognito_trigger] names them) run in a second
+                                      function of their own
 
 Outside AWS Lambda (no AWS_LAMBDA_RUNTIME_API), each event gets exactly one line on stdout:
 the answer Cognito would get, or {\"errorType\":...,\"errorMessage\":...}. Exit status 0 when
@@ -39,6 +48,10 @@ every event was answered, 1 otherwise.";
 enum Mode {
     Help,
     LambdaConfig(String),
+    /// A CloudFormation template; the custom senders named run in a function of their own.
+    Template {
+        senders_function: Vec<TriggerKind>,
+    },
     Samples,
     Events(Vec<Input>),
 }
@@ -78,6 +91,15 @@ pub(crate) async fn run<S: Send + Sync + 'static>(pool: &Pool<S>) -> i32 {
             );
             0
         }
+        Mode::Template { senders_function } => {
+            let template = pool.cloudformation().senders_function(senders_function);
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&template.to_json()).unwrap_or_default()
+            );
+            0
+        }
         Mode::Samples => replay_samples(pool, &mut out).await,
         Mode::Events(inputs) => answer_events(pool, inputs, &mut out).await,
     }
@@ -90,9 +112,19 @@ fn parse_args(
 ) -> Result<Mode, String> {
     let mut args = args.peekable();
     let mut inputs = Vec::new();
+    let mut template = false;
+    let mut senders_function = None;
     while let Some(arg) = args.next() {
         match arg.to_str() {
             Some("-h" | "--help") => return Ok(Mode::Help),
+            Some("--template") => template = true,
+            Some("--senders-function") => {
+                let names = args.next().and_then(|names| names.into_string().ok());
+                senders_function = Some(parse_senders(names.as_deref().unwrap_or_default())?);
+            }
+            Some(flag) if flag.starts_with("--senders-function=") => {
+                senders_function = Some(parse_senders(&flag["--senders-function=".len()..])?);
+            }
             Some("--samples") if has_samples => return Ok(Mode::Samples),
             Some("--samples") => {
                 return Err(
@@ -116,12 +148,43 @@ fn parse_args(
             _ => inputs.push(Input::File(arg)),
         }
     }
+    match (template, senders_function) {
+        (true, senders) if inputs.is_empty() => {
+            return Ok(Mode::Template {
+                senders_function: senders.unwrap_or_default(),
+            });
+        }
+        (true, _) => return Err("--template takes no event files".to_owned()),
+        (false, Some(_)) => return Err("--senders-function goes with --template".to_owned()),
+        (false, None) => {}
+    }
     Ok(match (inputs.is_empty(), stdin_is_terminal, has_samples) {
         (false, _, _) => Mode::Events(inputs),
         (true, false, _) => Mode::Events(vec![Input::Stdin]),
         (true, true, true) => Mode::Samples,
         (true, true, false) => Mode::Help,
     })
+}
+
+/// The custom sender triggers named in `names` (comma-separated marker names, such as
+/// `CustomEmailSender,CustomSmsSender`).
+fn parse_senders(names: &str) -> Result<Vec<TriggerKind>, String> {
+    let senders = || TriggerKind::ALL.iter().filter(|kind| kind.needs_kms_key());
+    let expected = || {
+        let names: Vec<&str> = senders().map(|kind| kind.marker_name()).collect();
+        format!(
+            "--senders-function takes custom sender triggers, comma-separated: {}",
+            names.join(", ")
+        )
+    };
+    let mut kinds = Vec::new();
+    for name in names.split(',').map(str::trim) {
+        let kind = senders()
+            .find(|kind| kind.marker_name().eq_ignore_ascii_case(name))
+            .ok_or_else(|| format!("{}; not `{name}`", expected()))?;
+        kinds.push(*kind);
+    }
+    Ok(kinds)
 }
 
 async fn answer_events<S: Send + Sync + 'static>(
@@ -330,6 +393,53 @@ mod tests {
         assert!(parse_args(args(&["--lambda-config"]), false, true).is_err());
         assert!(parse_args(args(&["--frobnicate"]), false, true).is_err());
         assert!(parse_args(args(&["--samples"]), false, false).is_err());
+    }
+
+    #[test]
+    fn template_command_lines() {
+        assert_eq!(
+            parse_args(args(&["--template"]), true, true),
+            Ok(Mode::Template {
+                senders_function: vec![]
+            })
+        );
+        let both: Vec<TriggerKind> = TriggerKind::ALL
+            .iter()
+            .copied()
+            .filter(|kind| kind.needs_kms_key())
+            .collect();
+        let names: Vec<&str> = both.iter().map(|kind| kind.marker_name()).collect();
+        let expected = Ok(Mode::Template {
+            senders_function: both.clone(),
+        });
+        let joined = names.join(",");
+        assert_eq!(
+            parse_args(
+                args(&["--template", "--senders-function", &joined]),
+                false,
+                true
+            ),
+            expected
+        );
+        let flag = format!("--senders-function={}", names.join(" , ").to_lowercase());
+        assert_eq!(
+            parse_args(args(&[&flag, "--template"]), false, true),
+            expected
+        );
+        let not_a_sender = parse_args(
+            args(&["--template", "--senders-function", "PreSignUp"]),
+            false,
+            true,
+        );
+        assert!(
+            not_a_sender
+                .as_ref()
+                .is_err_and(|e| e.contains(names[0]) && e.contains("`PreSignUp`")),
+            "{not_a_sender:?}"
+        );
+        assert!(parse_args(args(&["--template", "--senders-function"]), false, true).is_err());
+        assert!(parse_args(args(&["--senders-function", &joined]), false, true).is_err());
+        assert!(parse_args(args(&["--template", "event.json"]), false, true).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tracing::Instrument as _;
 
 use crate::claims::Claims;
+use crate::deploy::{self, CloudFormation};
 use crate::event::{RawEvent, Trigger, TriggerSource};
 use crate::handler::{Context, Handler};
 use crate::invoke::{
@@ -563,24 +564,36 @@ impl<S: Send + Sync + 'static> Pool<S> {
     /// ```
     #[must_use]
     pub fn lambda_config(&self, function_arn: &str) -> serde_json::Value {
-        let mut config = serde_json::Map::new();
-        for kind in self.kinds() {
-            let value = match kind.lambda_version() {
-                None => serde_json::Value::from(function_arn),
-                Some(version) => {
-                    serde_json::json!({"LambdaArn": function_arn, "LambdaVersion": version})
-                }
-            };
-            // Kinds come in ascending order, so a later pre token version replaces an earlier.
-            config.insert(kind.config_key().to_owned(), value);
-            if kind.needs_kms_key() {
-                config.insert(
-                    "KMSKeyID".to_owned(),
-                    serde_json::json!({"Ref": "KMSKeyID"}),
-                );
-            }
-        }
-        serde_json::Value::Object(config)
+        let arn = serde_json::Value::from(function_arn);
+        let kms_key = serde_json::json!({"Ref": "KMSKeyID"});
+        serde_json::Value::Object(deploy::lambda_config(
+            self.kinds(),
+            |_| arn.clone(),
+            &kms_key,
+        ))
+    }
+
+    /// A complete CloudFormation template deploying this pool as one function (see
+    /// [`CloudFormation`]): what the local mode's `--template` prints.
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, Pool, CustomEmailSenderEvent, PreSignUpEvent};
+    ///
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn sign_up(_event: &PreSignUpEvent<'_>) {}
+    /// #[cognito_trigger(CustomEmailSender)]
+    /// fn email(_event: &CustomEmailSenderEvent<'_>) {}
+    ///
+    /// let template = Pool::new().handler(handler!(sign_up)).handler(handler!(email))
+    ///     .cloudformation()
+    ///     .to_json();
+    /// let config = &template["Resources"]["UserPool"]["Properties"]["LambdaConfig"];
+    /// assert_eq!(config["CustomEmailSender"]["LambdaVersion"], "V1_0");
+    /// assert_eq!(config["KMSKeyID"], serde_json::json!({"Fn::GetAtt": ["SenderKey", "Arn"]}));
+    /// ```
+    #[must_use]
+    pub fn cloudformation(&self) -> CloudFormation {
+        CloudFormation::new(self.kinds())
     }
 }
 

@@ -155,31 +155,23 @@ fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------
 // Tools and services
 
-/// The programs the flows need, installed when missing.
-struct Tools {
-    aws: PathBuf,
-    moto_server: PathBuf,
-    cognito_local: PathBuf,
-    aws_config: PathBuf,
-}
-
-impl Tools {
-    fn install(root: &Path, dir: &Path) -> Result<Self, String> {
-        crate::watch::ensure_cargo_lambda(root)?;
-        let venv = root.join("target/tools/e2e");
-        // `probe` is an argument the program answers with success (moto_server has no
-        // `--version`).
-        let found = |name: &str, probe: &str| -> Option<PathBuf> {
-            [venv.join("bin").join(name), PathBuf::from(name)]
-                .into_iter()
-                .find(|p| {
-                    Command::new(p)
-                        .arg(probe)
-                        .output()
-                        .is_ok_and(|o| o.status.success())
-                })
-        };
-        let (aws, moto_server) = match (found("aws", "--version"), found("moto_server", "--help")) {
+/// The AWS CLI and moto's server (`aws`, `moto_server`), from PyPI into `target/tools/e2e`
+/// when missing.
+pub(crate) fn python_tools(root: &Path) -> Result<(PathBuf, PathBuf), String> {
+    let venv = root.join("target/tools/e2e");
+    // moto_server has no --version; its --help answers with success.
+    let found = |name: &str, probe: &str| -> Option<PathBuf> {
+        [venv.join("bin").join(name), PathBuf::from(name)]
+            .into_iter()
+            .find(|p| {
+                Command::new(p)
+                    .arg(probe)
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            })
+    };
+    Ok(
+        match (found("aws", "--version"), found("moto_server", "--help")) {
             (Some(aws), Some(moto)) => (aws, moto),
             _ => {
                 println!(
@@ -195,7 +187,22 @@ impl Tools {
                 ]))?;
                 (venv.join("bin/aws"), venv.join("bin/moto_server"))
             }
-        };
+        },
+    )
+}
+
+/// The programs the flows need, installed when missing.
+struct Tools {
+    aws: PathBuf,
+    moto_server: PathBuf,
+    cognito_local: PathBuf,
+    aws_config: PathBuf,
+}
+
+impl Tools {
+    fn install(root: &Path, dir: &Path) -> Result<Self, String> {
+        crate::watch::ensure_cargo_lambda(root)?;
+        let (aws, moto_server) = python_tools(root)?;
         let npm_dir = dir.join("cognito-local");
         let cognito_local = npm_dir.join("node_modules/.bin/cognito-local");
         if !cognito_local.exists() {
@@ -253,12 +260,12 @@ impl Tools {
 }
 
 /// A background process, stopped by PID when dropped.
-struct Service {
+pub(crate) struct Service {
     child: Child,
 }
 
 impl Service {
-    fn start(command: &mut Command, log: &Path, port: u16) -> Result<Self, String> {
+    pub(crate) fn start(command: &mut Command, log: &Path, port: u16) -> Result<Self, String> {
         let log = std::fs::File::create(log).map_err(|e| e.to_string())?;
         std::os::unix::process::CommandExt::process_group(command, 0);
         let child = command

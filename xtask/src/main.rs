@@ -24,6 +24,19 @@
 //! - `cargo xtask load`: 10,000 invocations of the example pool through `cargo lambda
 //!   watch`, with concurrency; fails on any lost or failed invocation
 //!   (latencies in `target/bench/load.json`).
+//! - `cargo xtask artifact`: the example pool built with `cargo lambda build --release` for
+//!   arm64 and x86-64 (Zig from PyPI cross-compiles), each `bootstrap` checked for its ELF
+//!   machine and for needing no glibc newer than Amazon Linux 2023's 2.34.
+//! - `cargo xtask template`: projects generated from the `cargo lambda new` template
+//!   (`templates/cognito-pool`) with every trigger, the default answers, one trigger and a
+//!   misspelt trigger, pointed at this checkout: all but the last are rustfmt- and
+//!   clippy-clean and pass their tests (the first also writes a template cfn-lint accepts),
+//!   the last fails to compile, naming the mistake.
+//! - `cargo xtask stack`: the example pool's `--template` deployed for an existing user
+//!   pool on moto's CloudFormation (as one function, and with the senders in a second one),
+//!   its outputs and permissions checked through the AWS CLI.
+//! - `cargo xtask cdk`: the README's CDK snippet compiled with TypeScript against
+//!   aws-cdk-lib (npm), synthesized, its `LambdaConfig` checked, and linted with cfn-lint.
 //! - `cargo xtask package`: packages the two published crates as `cargo publish` would,
 //!   builds them from the packaged sources, and lists what each package holds.
 //! - `cargo xtask standalone`: the test suite in a copy of the repository with nothing
@@ -37,14 +50,18 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod artifact;
 mod bench;
 mod chart;
+mod cdk;
 mod e2e;
 mod load;
 mod package;
 mod record;
 mod runtime_api;
+mod stack;
 mod standalone;
+mod template;
 mod watch;
 
 /// The cfn-lint release the LambdaConfig test validates with (pinned: its schema decides).
@@ -69,6 +86,22 @@ enum Step {
 const CARGO_LAMBDA: Step = Step::Task {
     what: "cargo-lambda",
     run: watch::ensure_cargo_lambda,
+};
+const ARTIFACT: Step = Step::Task {
+    what: "artifact: cargo lambda build --release of the pool for arm64 and x86-64, each bootstrap checked",
+    run: artifact::run,
+};
+const PROJECT_TEMPLATE: Step = Step::Task {
+    what: "template: projects from the cargo lambda new template, built and tested against this checkout",
+    run: template::run,
+};
+const STACK: Step = Step::Task {
+    what: "stack: the pool's CloudFormation template deployed on moto",
+    run: stack::run,
+};
+const CDK: Step = Step::Task {
+    what: "cdk: the README's CDK snippet compiled, synthesized and linted",
+    run: cdk::run,
 };
 const LOAD_TEST: Step = Step::Task {
     what: "load: 10,000 invocations through cargo lambda watch",
@@ -129,14 +162,20 @@ const CI: &[Step] = &[
     STANDALONE_TESTS,
     PACKAGE,
     CARGO_LAMBDA,
+    ARTIFACT,
+    PROJECT_TEMPLATE,
+    CDK,
     LOAD_TEST,
     END_TO_END,
+    STACK,
 ];
 
-const TOOLS: &[Step] = &[Step::Task {
+const TOOLS_STEP: Step = Step::Task {
     what: "tools",
     run: install_tools,
-}];
+};
+
+const TOOLS: &[Step] = &[TOOLS_STEP];
 
 const LOAD: &[Step] = &[CARGO_LAMBDA, LOAD_TEST];
 
@@ -148,6 +187,14 @@ const RECORD: &[Step] = &[Step::Task {
 }];
 
 const PACKAGING: &[Step] = &[PACKAGE];
+
+const ARTIFACTS: &[Step] = &[CARGO_LAMBDA, ARTIFACT];
+
+const TEMPLATE: &[Step] = &[TOOLS_STEP, CARGO_LAMBDA, PROJECT_TEMPLATE];
+
+const STACKS: &[Step] = &[STACK];
+
+const CDK_APP: &[Step] = &[TOOLS_STEP, CDK];
 
 const STANDALONE: &[Step] = &[STANDALONE_TESTS];
 
@@ -190,6 +237,10 @@ fn main() -> ExitCode {
         Some("bench") => run(&root, BENCH),
         Some("e2e") => run(&root, E2E),
         Some("package") => run(&root, PACKAGING),
+        Some("artifact") => run(&root, ARTIFACTS),
+        Some("template") => run(&root, TEMPLATE),
+        Some("stack") => run(&root, STACKS),
+        Some("cdk") => run(&root, CDK_APP),
         Some("standalone") => run(&root, STANDALONE),
         Some("record") => run(&root, RECORD),
         Some("cold-start") if args.len() > 1 => match bench::report_cold_starts(&args[1..]) {
@@ -201,7 +252,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|standalone|cold-start BINARY...>"
+                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|artifact|template|stack|cdk|standalone|cold-start BINARY...>"
             );
             ExitCode::from(2)
         }
@@ -252,7 +303,7 @@ fn run(root: &Path, steps: &[Step]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn cfn_lint_path(root: &Path) -> PathBuf {
+pub(crate) fn cfn_lint_path(root: &Path) -> PathBuf {
     root.join("target/tools/cfn-lint/bin/cfn-lint")
 }
 
