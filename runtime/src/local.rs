@@ -22,6 +22,7 @@ use std::io::{BufRead as _, IsTerminal as _, Write as _};
 
 use serde_json::Value;
 
+use crate::event::RawEvent;
 use crate::handler::Context;
 use crate::invoke::InvocationError;
 use crate::pool::Pool;
@@ -289,15 +290,24 @@ async fn replay_samples<S: Send + Sync + 'static>(
     for (number, (name, event)) in samples.iter().enumerate() {
         let input: Value = serde_json::from_slice(event).unwrap_or(Value::Null);
         let source = input["triggerSource"].as_str().unwrap_or(name);
-        let trigger = crate::kinds::decode(event)
+        // The envelope says which trigger; decoding the whole event here would link the
+        // decoder of every trigger into every binary.
+        let kind = RawEvent::parse(event)
             .ok()
-            .and_then(|event| event.kind())
-            .map_or("(not handled here)", |kind| kind.name());
+            .and_then(|raw| raw.kind().ok().flatten());
+        let served = pool.handler_for(kind, source).is_some();
+        let trigger = kind.map_or("(unknown trigger)", TriggerKind::name);
         let (outcome, detail) = match answer_one(pool, event, number + 1).await {
             Ok(answer) => {
                 let output: Value = serde_json::from_slice(&answer).unwrap_or(Value::Null);
                 let changes = describe_changes(&input["response"], &output["response"]);
-                if changes.is_empty() {
+                if !served {
+                    unchanged += 1;
+                    (
+                        "defaults",
+                        "(not handled here: Cognito's defaults)".to_owned(),
+                    )
+                } else if changes.is_empty() {
                     unchanged += 1;
                     ("defaults", "(Cognito's defaults)".to_owned())
                 } else {

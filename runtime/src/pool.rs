@@ -474,14 +474,7 @@ impl<S: Send + Sync + 'static> Pool<S> {
         };
         let span = invocation_span(&raw, kind, context);
         let source = raw.trigger_source.as_deref().unwrap_or_default();
-        let handler = kind.and_then(|kind| {
-            let route = &self.routes[kind as usize];
-            match kind.source_position(source) {
-                Some(position) => route.by_source[position],
-                None => route.others,
-            }
-        });
-        match handler {
+        match self.handler_for(kind, source) {
             Some(index) => {
                 let handler = &self.handlers[usize::from(index)];
                 handler
@@ -491,6 +484,17 @@ impl<S: Send + Sync + 'static> Pool<S> {
             }
             None => span.in_scope(|| self.answer_unhandled(source, kind, input, context)),
         }
+    }
+
+    /// The index of the handler that takes events of `kind` and `source`, if any.
+    pub(crate) fn handler_for(&self, kind: Option<TriggerKind>, source: &str) -> Option<u16> {
+        kind.and_then(|kind| {
+            let route = &self.routes[kind as usize];
+            match kind.source_position(source) {
+                Some(position) => route.by_source[position],
+                None => route.others,
+            }
+        })
     }
 
     fn answer_unhandled(

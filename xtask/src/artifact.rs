@@ -300,7 +300,12 @@ fn ensure_rust_target(target: &str) -> Result<(), String> {
         Ok(())
     } else {
         let error = String::from_utf8_lossy(&added.stderr);
-        Err(error.lines().last().unwrap_or("rustup target add failed").trim().to_owned())
+        Err(error
+            .lines()
+            .last()
+            .unwrap_or("rustup target add failed")
+            .trim()
+            .to_owned())
     }
 }
 

@@ -52,8 +52,8 @@ use std::process::{Command, ExitCode};
 
 mod artifact;
 mod bench;
-mod chart;
 mod cdk;
+mod chart;
 mod e2e;
 mod load;
 mod package;
