@@ -135,14 +135,15 @@ fn parse_args(
             }
             Some("--lambda-config") => {
                 return match args.next().and_then(|arn| arn.into_string().ok()) {
-                    Some(arn) if !arn.starts_with('-') => Ok(Mode::LambdaConfig(arn)),
+                    Some(arn) if !arn.starts_with('-') => {
+                        function_arn(&arn).map(|()| Mode::LambdaConfig(arn))
+                    }
                     _ => Err("--lambda-config needs the function's ARN".to_owned()),
                 };
             }
             Some(flag) if flag.starts_with("--lambda-config=") => {
-                return Ok(Mode::LambdaConfig(
-                    flag["--lambda-config=".len()..].to_owned(),
-                ));
+                let arn = &flag["--lambda-config=".len()..];
+                return function_arn(arn).map(|()| Mode::LambdaConfig(arn.to_owned()));
             }
             Some("-") => inputs.push(Input::Stdin),
             Some(flag) if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
@@ -365,6 +366,38 @@ fn describe_changes(before: &Value, after: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Checks that `arn` is a Lambda function's ARN, as `LambdaConfig` needs it:
+/// `arn:<partition>:lambda:<region>:<account>:function:<name>[:<version or alias>]`.
+fn function_arn(arn: &str) -> Result<(), String> {
+    let parts: Vec<&str> = arn.split(':').collect();
+    let word = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    let well_formed = matches!(parts.len(), 7 | 8)
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && parts[2] == "lambda"
+        && word(parts[3])
+        && parts[4].len() == 12
+        && parts[4].chars().all(|c| c.is_ascii_digit())
+        && parts[5] == "function"
+        && word(parts[6])
+        && parts[6].len() <= 64
+        && parts.get(7).is_none_or(|qualifier| word(qualifier));
+    if well_formed {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is not a Lambda function ARN \
+             (arn:aws:lambda:REGION:ACCOUNT:function:NAME)",
+            crate::error::quote(arn)
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,14 +425,36 @@ mod tests {
                 Input::File("b.json".into())
             ]))
         );
+        let arn = "arn:aws:lambda:eu-west-1:123456789012:function:pool";
         assert_eq!(
-            parse_args(args(&["--lambda-config", "arn:x"]), false, true),
-            Ok(Mode::LambdaConfig("arn:x".into()))
+            parse_args(args(&["--lambda-config", arn]), false, true),
+            Ok(Mode::LambdaConfig(arn.into()))
         );
+        let qualified = "arn:aws-cn:lambda:cn-north-1:123456789012:function:pool:live";
         assert_eq!(
-            parse_args(args(&["--lambda-config=arn:y"]), false, true),
-            Ok(Mode::LambdaConfig("arn:y".into()))
+            parse_args(
+                args(&[&format!("--lambda-config={qualified}")]),
+                false,
+                true
+            ),
+            Ok(Mode::LambdaConfig(qualified.into()))
         );
+        for malformed in [
+            "arn:x",
+            "arn:aws:lambda:eu-west-1:1234:function:pool",
+            "arn:aws:s3:eu-west-1:123456789012:function:pool",
+            "arn:aws:lambda:eu-west-1:123456789012:layer:pool",
+            "arn:aws:lambda:eu-west-1:123456789012:function:",
+            "arn:aws:lambda:eu-west-1:123456789012:function:a b",
+        ] {
+            let error = parse_args(args(&["--lambda-config", malformed]), false, true);
+            assert!(
+                error
+                    .as_ref()
+                    .is_err_and(|e| e.contains("not a Lambda function ARN")),
+                "{malformed}: {error:?}"
+            );
+        }
         assert!(parse_args(args(&["--lambda-config"]), false, true).is_err());
         assert!(parse_args(args(&["--frobnicate"]), false, true).is_err());
         assert!(parse_args(args(&["--samples"]), false, false).is_err());
