@@ -367,10 +367,10 @@ fn triggers(c: &mut Criterion) {
 }
 
 /// Rounds of the alternating measurement.
-const ROUNDS: usize = 25;
+const ROUNDS: usize = 31;
 /// Least time one variant's turn in a round takes: long enough for the clock, short enough
 /// that the three turns of a round see the same machine.
-const TURN: Duration = Duration::from_millis(3);
+const TURN: Duration = Duration::from_millis(10);
 
 /// Ours, the baseline and the limit measured in turns, round after round (the order
 /// rotating each round), so that drift moves all three alike: per variant the median time
@@ -427,6 +427,7 @@ fn alternating(
     };
     serde_json::json!({
         "rounds": ROUNDS,
+        "turn_ms": TURN.as_secs_f64() * 1e3,
         "passes_per_turn": passes,
         "ours_ns": median(&times[0]),
         "baseline_ns": median(&times[1]),

@@ -536,11 +536,25 @@ fn markdown(summary: &Value) -> String {
          (on a Tokio runtime, with the deadline armed); **baseline**: `aws_lambda_events` +\n\
          `serde_json`, same decision, whole event decoded and encoded; **limit**: validate the JSON\n\
          (`IgnoredAny`) and copy the bytes.\n\n\
-         The three are measured in turns, round after round (25 rounds, the order rotating), so\n\
-         that a machine that drifts moves all three alike; each ratio is the median of the\n\
-         rounds' ratios, with the least and the most in brackets. Criterion's own estimates\n\
-         (each variant measured on its own) are in `summary.json` beside them.\n\n\
-         ![ours, baseline and limit per trigger](BENCHMARKS.svg)\n\n\
+         The three are measured in turns, round after round (the order rotating), so that a\n\
+         machine that drifts moves all three alike; each ratio is the median of the rounds'\n\
+         ratios, with the middle half of them (25th to 75th percentile) in brackets; the\n\
+         least and the most are in `summary.json`, beside criterion's own estimates (each\n\
+         variant measured on its own).\n\n",
+    );
+    if let Some(row) = summary["per_trigger"]
+        .as_object()
+        .and_then(|t| t.values().next())
+    {
+        let _ = writeln!(
+            md,
+            "Rounds per trigger: {}, turns of about {} ms.\n",
+            row["alternating"]["rounds"],
+            number(&row["alternating"]["turn_ms"], 0),
+        );
+    }
+    md.push_str(
+        "![ours, baseline and limit per trigger](BENCHMARKS.svg)\n\n\
          | trigger | events (baseline parses) | ours ns | baseline ns | limit ns | ours/baseline | ours/limit |\n\
          |---|---|---|---|---|---|---|\n",
     );
@@ -548,8 +562,8 @@ fn markdown(summary: &Value) -> String {
         Some(_) => format!(
             "{} ({}–{})",
             number(&ratio["median"], 2),
-            number(&ratio["min"], 2),
-            number(&ratio["max"], 2)
+            number(&ratio["p25"], 2),
+            number(&ratio["p75"], 2)
         ),
         None => "n/a".to_owned(),
     };

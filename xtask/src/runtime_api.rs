@@ -3,12 +3,16 @@
 //! response posted (first invocation).
 //!
 //! It speaks just enough HTTP/1.1 for `lambda_runtime`'s client: requests with a
-//! `Content-Length` or a chunked body, on keep-alive connections.
+//! `Content-Length` or a chunked body, on keep-alive connections, as many as the client
+//! opens (a thread reads each).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 /// How long a function may take to ask for its first event or to answer it.
@@ -26,9 +30,14 @@ pub(crate) struct ColdStart {
 /// A function process, started against a Runtime API of ours.
 pub(crate) struct Function {
     child: Child,
-    listener: TcpListener,
     started: Instant,
-    connection: Option<BufReader<TcpStream>>,
+    /// Requests as they arrive, on whichever connection: the client may open a new one
+    /// while an idle one is still open.
+    requests: Receiver<(Request, TcpStream)>,
+    /// The connection the request being answered came on.
+    answering: Option<TcpStream>,
+    /// Tells the accepting thread to stop.
+    stop: Arc<AtomicBool>,
     served: u64,
 }
 
@@ -37,6 +46,11 @@ impl Function {
     pub(crate) fn start(binary: &Path) -> Result<Self, String> {
         let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
+        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+        let (sender, requests) = mpsc::channel();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        std::thread::spawn(move || accept_connections(&listener, &sender, &stopped));
         let name = binary
             .file_name()
             .and_then(|n| n.to_str())
@@ -58,9 +72,10 @@ impl Function {
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
         Ok(Self {
             child,
-            listener,
             started,
-            connection: None,
+            requests,
+            answering: None,
+            stop,
             served: 0,
         })
     }
@@ -121,41 +136,26 @@ impl Function {
         line.split_whitespace().nth(1)?.parse().ok()
     }
 
-    /// The next request on the function's connection (accepting a new one when needed).
+    /// The next request the function sends, on any of its connections.
     fn request(&mut self) -> Result<Request, String> {
+        let waited = Instant::now();
         loop {
-            if self.connection.is_none() {
-                self.listener
-                    .set_nonblocking(true)
-                    .map_err(|e| e.to_string())?;
-                let waited = Instant::now();
-                let stream = loop {
-                    match self.listener.accept() {
-                        Ok((stream, _)) => break stream,
-                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                            if let Ok(Some(status)) = self.child.try_wait() {
-                                return Err(format!("the function exited: {status}"));
-                            }
-                            if waited.elapsed() > PATIENCE {
-                                return Err("the function never connected".to_owned());
-                            }
-                            std::thread::sleep(Duration::from_micros(200));
-                        }
-                        Err(e) => return Err(e.to_string()),
+            match self.requests.recv_timeout(Duration::from_millis(50)) {
+                Ok((request, stream)) => {
+                    self.answering = Some(stream);
+                    return Ok(request);
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Ok(Some(status)) = self.child.try_wait() {
+                        return Err(format!("the function exited: {status}"));
                     }
-                };
-                stream.set_nonblocking(false).map_err(|e| e.to_string())?;
-                stream
-                    .set_read_timeout(Some(PATIENCE))
-                    .map_err(|e| e.to_string())?;
-                stream.set_nodelay(true).map_err(|e| e.to_string())?;
-                self.connection = Some(BufReader::new(stream));
-            }
-            let connection = self.connection.as_mut().ok_or("no connection")?;
-            match read_request(connection)? {
-                Some(request) => return Ok(request),
-                // The client closed this connection; it opens another.
-                None => self.connection = None,
+                    if waited.elapsed() > PATIENCE {
+                        return Err("the function sent no request".to_owned());
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err("the Runtime API stopped".to_owned());
+                }
             }
         }
     }
@@ -166,7 +166,7 @@ impl Function {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<(), String> {
-        let connection = self.connection.as_mut().ok_or("no connection")?;
+        let stream = self.answering.as_mut().ok_or("no request to answer")?;
         let reason = if status == 200 { "OK" } else { "Accepted" };
         let mut head = format!(
             "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\n",
@@ -176,7 +176,6 @@ impl Function {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        let stream = connection.get_mut();
         stream
             .write_all(head.as_bytes())
             .and_then(|()| stream.write_all(body))
@@ -185,8 +184,48 @@ impl Function {
     }
 }
 
+/// Accepts the function's connections until told to stop; each connection's requests go
+/// to `sender`, with the stream to answer them on.
+fn accept_connections(
+    listener: &TcpListener,
+    sender: &Sender<(Request, TcpStream)>,
+    stop: &AtomicBool,
+) {
+    while !stop.load(Ordering::Relaxed) {
+        match listener.accept() {
+            Ok((stream, _)) => {
+                let sender = sender.clone();
+                std::thread::spawn(move || serve_connection(stream, &sender));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_micros(200));
+            }
+            Err(_) => return,
+        }
+    }
+}
+
+/// Reads one connection's requests until it closes.
+fn serve_connection(stream: TcpStream, sender: &Sender<(Request, TcpStream)>) {
+    let _ = stream.set_nonblocking(false);
+    let _ = stream.set_nodelay(true);
+    let Ok(writer) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    while let Ok(Some(request)) = read_request(&mut reader) {
+        let Ok(answer_on) = writer.try_clone() else {
+            return;
+        };
+        if sender.send((request, answer_on)).is_err() {
+            return;
+        }
+    }
+}
+
 impl Drop for Function {
     fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
