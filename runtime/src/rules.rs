@@ -81,7 +81,7 @@ mod message;
 mod migration;
 mod sign_up;
 mod text;
-mod token;
+pub(crate) mod token;
 
 use text::{check_characters, check_length, check_max_length};
 

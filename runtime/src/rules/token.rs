@@ -61,6 +61,33 @@ const SIMPLE_ID_TOKEN_CLAIMS: &[&str] = &[
 /// §12.5 (`ScopeType`): a scope is at most 256 characters.
 const MAX_SCOPE_CHARS: usize = 256;
 
+/// Whether §12.5's table lets a response add or change `claim` in the ID token
+/// (`id_token`) or the access token, to `value`; `client_id` is the app client's.
+pub(crate) fn may_set_claim(claim: &str, id_token: bool, value: &Value, client_id: &str) -> bool {
+    if claim == AUD_CLAIM {
+        return !id_token && value.as_str() == Some(client_id);
+    }
+    !RESERVED_CLAIMS.contains(&claim)
+        && !claim.starts_with(COGNITO_PREFIX)
+        && !claim.starts_with(DEV_PREFIX)
+        && (id_token || (claim != RESERVED_ACCESS_CLAIM && claim != SCOPE_CLAIM))
+}
+
+/// Whether §12.5's table lets a response suppress `claim` from the ID token (`id_token`)
+/// or the access token. Suppressing `cognito:groups` also removes the role claims.
+pub(crate) fn may_suppress_claim(claim: &str, id_token: bool) -> bool {
+    if claim == GROUPS_CLAIM || claim.starts_with(DEV_PREFIX) {
+        return true;
+    }
+    claim != AUD_CLAIM
+        && !RESERVED_CLAIMS.contains(&claim)
+        && !claim.starts_with(COGNITO_PREFIX)
+        && (id_token || (claim != RESERVED_ACCESS_CLAIM && claim != SCOPE_CLAIM))
+}
+
+/// The claims that go with `cognito:groups` when it is suppressed (§12.5).
+pub(crate) const GROUP_CLAIMS: [&str; 3] = [GROUPS_CLAIM, ROLE_CLAIMS[0], ROLE_CLAIMS[1]];
+
 /// The rules of a PreTokenGenerationV1 response (the trigger table's `rules` column).
 pub(crate) fn pre_token_generation_v1(
     event: &Event<'_, PreTokenGenerationV1>,

@@ -12,6 +12,7 @@ use crate::event::{Trigger, TriggerSource};
 use crate::invoke::{INVALID_RESPONSE, InvocationError};
 use crate::kinds::*;
 use crate::pool::Pool;
+use crate::rules::token as token_rules;
 use crate::table::TriggerKind;
 use crate::triggers::*;
 use crate::wire::Secret;
@@ -975,6 +976,12 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// `UserNotFoundException`, `NotAuthorizedException` (already confirmed),
     /// `CodeMismatchException`, post confirmation's error.
     pub fn confirm_sign_up(&mut self, username: &str, code: &str) -> Result<(), ClientError> {
+        self.confirm(username, Some(code))
+    }
+
+    /// Confirms an unconfirmed user, with the sign-up code (`ConfirmSignUp`) or without
+    /// (`AdminConfirmSignUp`), then runs post confirmation.
+    fn confirm(&mut self, username: &str, code: Option<&str>) -> Result<(), ClientError> {
         let user = self
             .users
             .get_mut(username)
@@ -988,16 +995,23 @@ impl<S: Send + Sync + 'static> Cognito<S> {
                 ),
             ));
         }
-        take_code(user, code, &Purpose::SignUp)?;
+        match code {
+            Some(code) => {
+                take_code(user, code, &Purpose::SignUp)?;
+                // The code reached the user where it was sent: that address is verified.
+                let verified = if user.attributes.contains_key("email") {
+                    "email_verified"
+                } else {
+                    "phone_number_verified"
+                };
+                user.attributes
+                    .insert(verified.to_owned(), "true".to_owned());
+            }
+            None => user
+                .pending_codes
+                .retain(|(_, purpose)| *purpose != Purpose::SignUp),
+        }
         user.status = UserStatus::Confirmed;
-        // The code reached the user where it was sent: that address is now verified.
-        let verified = if user.attributes.contains_key("email") {
-            "email_verified"
-        } else {
-            "phone_number_verified"
-        };
-        user.attributes
-            .insert(verified.to_owned(), "true".to_owned());
         self.post_confirmation(username, PostConfirmationSource::ConfirmSignUp)
     }
 
@@ -1017,23 +1031,7 @@ impl<S: Send + Sync + 'static> Cognito<S> {
     /// `UserNotFoundException`, `NotAuthorizedException` (already confirmed), post
     /// confirmation's error.
     pub fn admin_confirm_sign_up(&mut self, username: &str) -> Result<(), ClientError> {
-        let user = self
-            .users
-            .get_mut(username)
-            .ok_or_else(ClientError::user_not_found)?;
-        if user.status != UserStatus::Unconfirmed {
-            return Err(ClientError::new(
-                "NotAuthorizedException",
-                format!(
-                    "User cannot be confirmed. Current status is {}",
-                    user.status
-                ),
-            ));
-        }
-        user.status = UserStatus::Confirmed;
-        user.pending_codes
-            .retain(|(_, purpose)| *purpose != Purpose::SignUp);
-        self.post_confirmation(username, PostConfirmationSource::ConfirmSignUp)
+        self.confirm(username, None)
     }
 
     /// `ResendConfirmationCode`: a new sign-up code (`CustomMessage_ResendCode`); the one
@@ -2120,13 +2118,12 @@ fn apply_token_response(tokens: &mut Tokens, response: &Value) {
 }
 
 /// `claimsToAddOrOverride` then `claimsToSuppress` of one token (the ID token, or the
-/// access token), as §12.5's table allows: what it does not allow is dropped.
+/// access token), as §12.5's table allows (the response rules' reading of it): what it
+/// does not allow is dropped.
 fn apply_claims(claims: &mut Map<String, Value>, generation: &Value, id_token: bool) {
     if let Some(added) = generation["claimsToAddOrOverride"].as_object() {
         for (name, value) in added {
-            // `aud` only in the access token, and only as the app client's ID.
-            let audience = name == "aud" && !id_token && value == CLIENT_ID;
-            if audience || !reserved(name) && !name.starts_with("dev:") {
+            if token_rules::may_set_claim(name, id_token, value, CLIENT_ID) {
                 claims.insert(name.clone(), value.clone());
             }
         }
@@ -2137,43 +2134,46 @@ fn apply_claims(claims: &mut Map<String, Value>, generation: &Value, id_token: b
         .flatten()
         .filter_map(Value::as_str)
     {
-        if name == "cognito:groups" {
+        if name == token_rules::GROUP_CLAIMS[0] {
             // The groups go, and with them the ID token's roles.
-            for claim in ["cognito:groups", "cognito:roles", "cognito:preferred_role"] {
+            for claim in token_rules::GROUP_CLAIMS {
                 claims.remove(claim);
             }
-        } else if name.starts_with("dev:") || !reserved(name) {
+        } else if token_rules::may_suppress_claim(name, id_token) {
             claims.remove(name);
         }
     }
 }
 
-/// Whether Cognito keeps a claim out of a function's hands (§12.5's table): its own
-/// `cognito:` claims (groups go through `groupOverrideDetails`) and the token's frame.
-fn reserved(claim: &str) -> bool {
-    const RESERVED: &[&str] = &[
-        "username",
-        "sub",
-        "identities",
-        "client_id",
-        "event_id",
-        "device_key",
-        "version",
-        "acr",
-        "amr",
-        "at_hash",
-        "auth_time",
-        "azp",
-        "exp",
-        "iat",
-        "iss",
-        "jti",
-        "nbf",
-        "nonce",
-        "origin_jti",
-        "token_use",
-        "aud",
-        "scope",
-    ];
-    claim.starts_with("cognito:") || RESERVED.contains(&claim)
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a panic with the value is the clearest failure
+mod tests {
+    use super::*;
+    use crate::{PreTokenGenerationV2Event, PreTokenGenerationV2Response, cognito_trigger, pool};
+
+    #[cognito_trigger(crate = "crate", PreTokenGenerationV2)]
+    fn reshape(_event: &PreTokenGenerationV2Event<'_>) -> PreTokenGenerationV2Response {
+        PreTokenGenerationV2Response::new()
+            .suppress_id_token_claim("cognito:groups")
+            .add_access_token_claim("aud", CLIENT_ID)
+            .add_access_token_claim("tier", "gold")
+    }
+
+    /// The simulated pool applies what §12.5 allows (suppressing the groups takes the
+    /// roles with them; `aud` in the access token as the app client), as Cognito would.
+    #[test]
+    fn token_changes_follow_the_claims_table() {
+        let mut cognito = Cognito::new(pool![reshape]);
+        cognito.add_confirmed_user("ada", "Passw0rd!", &[]);
+        cognito.admin_add_user_to_group("ada", "admins").unwrap();
+        let tokens = cognito
+            .sign_in("ada", "Passw0rd!")
+            .unwrap()
+            .tokens()
+            .unwrap();
+        assert!(tokens.id_token.get("cognito:groups").is_none());
+        assert_eq!(tokens.access_token["cognito:groups"], json!(["admins"]));
+        assert_eq!(tokens.access_token["aud"], CLIENT_ID);
+        assert_eq!(tokens.access_token["tier"], "gold");
+    }
 }
