@@ -152,6 +152,40 @@ fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------
 // Tools and services
 
+/// The AWS CLI and moto_server: found in `target/tools/e2e` or on `PATH`, or installed from
+/// PyPI into `target/tools/e2e`. The `kms` tests use moto_server too.
+pub(crate) fn install_aws_tools(root: &Path) -> Result<(PathBuf, PathBuf), String> {
+    let venv = root.join("target/tools/e2e");
+    // moto_server has no `--version`; `--help` answers.
+    let found = |name: &str, probe: &str| -> Option<PathBuf> {
+        [venv.join("bin").join(name), PathBuf::from(name)]
+            .into_iter()
+            .find(|p| {
+                Command::new(p)
+                    .arg(probe)
+                    .output()
+                    .is_ok_and(|o| o.status.success())
+            })
+    };
+    match (found("aws", "--version"), found("moto_server", "--help")) {
+        (Some(aws), Some(moto)) => Ok((aws, moto)),
+        _ => {
+            println!(
+                "    installing awscli and moto[server] from PyPI into {}",
+                venv.display()
+            );
+            crate::exec(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+            crate::exec(Command::new(venv.join("bin/pip")).args([
+                "install",
+                "--quiet",
+                "awscli",
+                "moto[server]",
+            ]))?;
+            Ok((venv.join("bin/aws"), venv.join("bin/moto_server")))
+        }
+    }
+}
+
 /// The programs the flows need, installed when missing.
 struct Tools {
     aws: PathBuf,
@@ -163,34 +197,7 @@ struct Tools {
 impl Tools {
     fn install(root: &Path, dir: &Path) -> Result<Self, String> {
         crate::watch::ensure_cargo_lambda(root)?;
-        let venv = root.join("target/tools/e2e");
-        let found = |name: &str| -> Option<PathBuf> {
-            [venv.join("bin").join(name), PathBuf::from(name)]
-                .into_iter()
-                .find(|p| {
-                    Command::new(p)
-                        .arg("--version")
-                        .output()
-                        .is_ok_and(|o| o.status.success())
-                })
-        };
-        let (aws, moto_server) = match (found("aws"), found("moto_server")) {
-            (Some(aws), Some(moto)) => (aws, moto),
-            _ => {
-                println!(
-                    "    installing awscli and moto[server] from PyPI into {}",
-                    venv.display()
-                );
-                crate::exec(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-                crate::exec(Command::new(venv.join("bin/pip")).args([
-                    "install",
-                    "--quiet",
-                    "awscli",
-                    "moto[server]",
-                ]))?;
-                (venv.join("bin/aws"), venv.join("bin/moto_server"))
-            }
-        };
+        let (aws, moto_server) = install_aws_tools(root)?;
         let npm_dir = dir.join("cognito-local");
         let cognito_local = npm_dir.join("node_modules/.bin/cognito-local");
         if !cognito_local.exists() {

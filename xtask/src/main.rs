@@ -3,7 +3,9 @@
 //! - `cargo xtask ci`: everything CI checks, in the order that fails fastest: tools the
 //!   tests need, formatting, lints, docs, the whole test suite, the test suite again in a
 //!   copy with nothing beside it (no `../shared`), packaging, then the load and end-to-end
-//!   tests. `.ci/run` runs this.
+//!   tests. `.ci/run` runs this. The runtime's `kms` feature gets its own step (its tests
+//!   against moto's KMS and its doc examples), the only one that builds the AWS Encryption
+//!   SDK.
 //! - `cargo xtask tools`: installs the tools the tests use (cfn-lint, from PyPI, into
 //!   `target/tools/`), reusing what is already there.
 //! - `cargo xtask codegen`: regenerates the macro crate's list of trigger kinds
@@ -36,6 +38,7 @@ use std::process::{Command, ExitCode};
 
 mod bench;
 mod e2e;
+mod kms;
 mod load;
 mod package;
 mod record;
@@ -76,6 +79,10 @@ const END_TO_END: Step = Step::Task {
 const STANDALONE_TESTS: Step = Step::Task {
     what: "standalone: the tests again in a copy with nothing beside it (no ../shared)",
     run: standalone::run,
+};
+const KMS_TESTS: Step = Step::Task {
+    what: "kms: the custom senders' codes decrypted against moto's KMS (feature `kms`)",
+    run: kms::run,
 };
 const PACKAGE: Step = Step::Task {
     what: "package: the published crates, built from their packaged sources",
@@ -121,6 +128,7 @@ const CI: &[Step] = &[
         args: &["test", "--workspace", "--locked"],
         env: &[],
     },
+    KMS_TESTS,
     STANDALONE_TESTS,
     PACKAGE,
     CARGO_LAMBDA,
