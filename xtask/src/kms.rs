@@ -1,6 +1,6 @@
 //! `cargo xtask ci`'s `kms` step: the runtime's `kms` feature (the custom senders' codes,
-//! decrypted with the AWS Encryption SDK) tested against moto's KMS, and its unit tests and
-//! doc examples.
+//! decrypted with the AWS Encryption SDK) tested against moto's KMS, its unit tests and doc
+//! examples, and the example `senders` function delivering through moto's SES and SNS.
 //! A step of its own because the feature builds the AWS Encryption SDK, which the rest of
 //! the suite does not need.
 
@@ -20,6 +20,16 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
             "--locked",
             "--test",
             "kms",
+        ][..],
+        &[
+            "test",
+            "--package",
+            "examples",
+            "--features",
+            "kms",
+            "--locked",
+            "--test",
+            "senders",
         ][..],
         &[
             "test",

@@ -81,7 +81,7 @@ const STANDALONE_TESTS: Step = Step::Task {
     run: standalone::run,
 };
 const KMS_TESTS: Step = Step::Task {
-    what: "kms: the custom senders' codes decrypted against moto's KMS (feature `kms`)",
+    what: "kms: the custom senders' codes decrypted against moto's KMS, and delivered (feature `kms`)",
     run: kms::run,
 };
 const PACKAGE: Step = Step::Task {
