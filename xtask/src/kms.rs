@@ -49,7 +49,10 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
             "kms",
             "--locked",
             "--doc",
+            "--",
             "kms",
+            // The README's "Custom senders" example, with the feature on.
+            "ReadmeDoctests",
         ][..],
     ] {
         println!("    cargo {}", args.join(" "));
