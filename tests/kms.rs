@@ -152,6 +152,18 @@ async fn encrypt(
     plaintext: &str,
     format: Format,
 ) -> String {
+    encrypt_with_context(sdk, key_arn, Some(pool), plaintext, format).await
+}
+
+/// `plaintext` encrypted with `userpool-id` = `pool` in the context, or no context at all
+/// (what cognito-local 5.3.0 does).
+async fn encrypt_with_context(
+    sdk: &aws_config::SdkConfig,
+    key_arn: &str,
+    pool: Option<&str>,
+    plaintext: &str,
+    format: Format,
+) -> String {
     let (policy, suite) = match format {
         Format::RealCognito => (
             EsdkCommitmentPolicy::ForbidEncryptAllowDecrypt,
@@ -180,7 +192,10 @@ async fn encrypt(
         .encrypt()
         .plaintext(aws_smithy_types::Blob::new(plaintext.as_bytes()))
         .keyring(keyring)
-        .encryption_context(HashMap::from([("userpool-id".to_owned(), pool.to_owned())]))
+        .encryption_context(
+            pool.map(|pool| HashMap::from([("userpool-id".to_owned(), pool.to_owned())]))
+                .unwrap_or_default(),
+        )
         .algorithm_suite_id(suite)
         .send()
         .await
@@ -272,7 +287,7 @@ async fn the_key_is_given_by_its_arn_from_the_environment_or_explicitly() {
     assert_eq!(decryptor.key_arn(), key);
     assert_eq!(
         format!("{decryptor:?}"),
-        format!("CodeDecryptor {{ key_arn: {key:?}, .. }}")
+        format!("CodeDecryptor {{ key_arn: {key:?}, require_pool_context: true, .. }}")
     );
     // `from_env` reads KEY_ARN: run `decrypts_with_the_key_arn_from_the_environment` in a
     // child process with it set (this crate forbids the `unsafe` that `set_var` needs).
@@ -372,6 +387,40 @@ async fn a_code_for_another_pool_is_refused() {
         }
         internal(error, &["111111", &code]);
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_code_without_a_pool_is_refused_unless_allowed_for_emulators() {
+    let Some(moto) = moto() else { return };
+    let sdk = sdk(&moto).await;
+    let key = create_key(&aws_sdk_kms::Client::new(&sdk)).await;
+    let strict = CodeDecryptor::new(&key, &sdk).await.unwrap();
+    let lenient = CodeDecryptor::new(&key, &sdk)
+        .await
+        .unwrap()
+        .allow_missing_pool_context();
+    // cognito-local 5.3.0 encrypts with no encryption context at all.
+    let code = encrypt_with_context(&sdk, &key, None, "121212", Format::CognitoLocal).await;
+    let event = email_event("SignUp", POOL, Some(&code));
+    let error = decrypt_email(&strict, &event).await.unwrap_err();
+    assert!(
+        matches!(&error, DecryptError::WrongPool { found: None, .. }),
+        "{error:?}"
+    );
+    internal(error, &["121212", &code]);
+    assert_eq!(
+        decrypt_email(&lenient, &event).await.unwrap().expose(),
+        "121212"
+    );
+    // Another pool is refused all the same.
+    let other = encrypt(&sdk, &key, OTHER_POOL, "343434", Format::CognitoLocal).await;
+    let error = decrypt_email(&lenient, &email_event("SignUp", POOL, Some(&other)))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, DecryptError::WrongPool { found: Some(_), .. }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -86,7 +86,8 @@ const DETAIL_LIMIT: usize = 600;
 /// `0x0378` (real Cognito) and format 2 with `0x0578` (cognito-local); the commitment
 /// policy is `REQUIRE_ENCRYPT_ALLOW_DECRYPT`. The message must carry a data key encrypted
 /// under this key, and its encryption context's `userpool-id` must be the event's
-/// `userPoolId`. For `_AdminCreateUser` events the plaintext, a temporary password that
+/// `userPoolId` (see [`allow_missing_pool_context`](Self::allow_missing_pool_context) for
+/// emulators that record no context). For `_AdminCreateUser` events the plaintext, a temporary password that
 /// Cognito HTML-escapes before encrypting, is unescaped.
 ///
 /// The function's role needs `kms:Decrypt` on the key. `Debug` shows the key ARN only.
@@ -109,12 +110,14 @@ pub struct CodeDecryptor {
     esdk: aws_esdk::Client,
     keyring: KeyringRef,
     key_arn: String,
+    require_pool_context: bool,
 }
 
 impl fmt::Debug for CodeDecryptor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CodeDecryptor")
             .field("key_arn", &self.key_arn)
+            .field("require_pool_context", &self.require_pool_context)
             .finish_non_exhaustive()
     }
 }
@@ -209,7 +212,31 @@ impl CodeDecryptor {
             esdk,
             keyring,
             key_arn,
+            require_pool_context: true,
         })
+    }
+
+    /// Also accepts messages whose encryption context has no `userpool-id` at all, for
+    /// emulators: cognito-local 5.3.0 encrypts its codes without any encryption context.
+    /// Real Cognito always records the pool, so leave this off in production; a message
+    /// made for *another* pool is refused either way.
+    ///
+    /// ```no_run
+    /// use cognito_trigger::kms::{aws_config, CodeDecryptor};
+    ///
+    /// # async fn start(sdk: &aws_config::SdkConfig) -> Result<(), cognito_trigger::kms::SetupError> {
+    /// let emulated = std::env::var("COGNITO_EMULATOR").is_ok();
+    /// let mut decryptor = CodeDecryptor::from_env(sdk).await?;
+    /// if emulated {
+    ///     decryptor = decryptor.allow_missing_pool_context();
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn allow_missing_pool_context(mut self) -> Self {
+        self.require_pool_context = false;
+        self
     }
 
     /// The ARN of the key this decryptor uses.
@@ -266,6 +293,7 @@ impl CodeDecryptor {
         let pool = event.user_pool_id();
         let check_pool = |found: Option<&str>| match found {
             Some(found) if found == pool => Ok(()),
+            None if !self.require_pool_context => Ok(()),
             found => Err(DecryptError::WrongPool {
                 expected: pool.to_owned(),
                 found: found.map(str::to_owned),

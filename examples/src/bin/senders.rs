@@ -16,6 +16,8 @@
 //!   function's role needs `kms:Decrypt` on it;
 //! - `FROM_ADDRESS`: the SES identity emails are sent from (`ses:SendEmail`);
 //! - SNS needs `sns:Publish` to phone numbers;
+//! - `ALLOW_MISSING_POOL_CONTEXT=true` only behind an emulator (cognito-local encrypts its
+//!   codes without the `userpool-id` context real Cognito always records);
 //! - the usual AWS SDK variables (`AWS_REGION`, `AWS_ENDPOINT_URL` for a local KMS, SES and
 //!   SNS such as moto_server).
 //!
@@ -136,8 +138,12 @@ async fn send_sms(event: &CustomSmsSenderEvent<'_>, senders: &Senders) -> Result
 async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
     cognito_trigger::init_logging();
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let mut decryptor = CodeDecryptor::from_env(&sdk).await?;
+    if std::env::var("ALLOW_MISSING_POOL_CONTEXT").is_ok_and(|v| v == "true") {
+        decryptor = decryptor.allow_missing_pool_context();
+    }
     let senders = Senders {
-        decryptor: CodeDecryptor::from_env(&sdk).await?,
+        decryptor,
         ses: aws_sdk_sesv2::Client::new(&sdk),
         sns: aws_sdk_sns::Client::new(&sdk),
         from: std::env::var("FROM_ADDRESS")
