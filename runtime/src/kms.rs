@@ -72,6 +72,9 @@ pub const USER_POOL_CONTEXT_KEY: &str = "userpool-id";
 /// The provider ID of a KMS-encrypted data key in an AWS Encryption SDK message.
 const KMS_PROVIDER: &[u8] = b"aws-kms";
 
+/// The most encrypted data keys a message may carry (Cognito's carry one).
+const MAX_DATA_KEYS: i64 = 8;
+
 /// How much of an AWS Encryption SDK error's text goes into ours.
 const DETAIL_LIMIT: usize = 600;
 
@@ -192,6 +195,9 @@ impl CodeDecryptor {
             // Real Cognito's messages are non-committing (suite 0x0378); this policy
             // decrypts those and committing ones, and would only ever encrypt committing.
             .commitment_policy(EsdkCommitmentPolicy::RequireEncryptAllowDecrypt)
+            // Cognito's messages carry one data key; a message listing many would cost a
+            // KMS call for each one under our key.
+            .max_encrypted_data_keys(MAX_DATA_KEYS)
             .build()
             .map_err(|e| SetupError::EncryptionSdk(e.to_string()))?;
         let esdk = aws_esdk::Client::from_conf(config).map_err(setup)?;
