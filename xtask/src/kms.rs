@@ -1,6 +1,7 @@
 //! `cargo xtask ci`'s `kms` step: the runtime's `kms` feature (the custom senders' codes,
 //! decrypted with the AWS Encryption SDK) tested against moto's KMS, its unit tests and doc
-//! examples, and the example `senders` function delivering through moto's SES and SNS.
+//! examples, and the example `senders` function delivering through moto's SES and SNS; and
+//! clippy with every feature on.
 //! A step of its own because the feature builds the AWS Encryption SDK, which the rest of
 //! the suite does not need.
 
@@ -11,6 +12,18 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     let (_aws, moto_server) = crate::e2e::install_aws_tools(root)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     for args in [
+        // The lints step builds without features; this one lints the `kms` code too (after
+        // the documentation step, which built the same dependencies for checking).
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ][..],
         &[
             "test",
             "--package",
