@@ -16,6 +16,8 @@
 //! - `cargo xtask e2e`: the example pool behind a real Cognito emulator (cognito-local),
 //!   driven with the AWS CLI; installs what it needs (cargo-lambda, cognito-local, awscli,
 //!   moto) when missing.
+//! - `cargo xtask kms`: the `kms` step of `ci` alone: the custom senders' code decryption
+//!   and the `senders` example against moto, with clippy on every feature.
 //! - `cargo xtask record`: the end-to-end flows with a recorder in front of the pool;
 //!   writes every event cognito-local sent to `tests/events/e2e.jsonl`.
 //! - `cargo xtask bench`: benchmarks against a hand-written baseline and the least any
@@ -152,6 +154,8 @@ const RECORD: &[Step] = &[Step::Task {
 
 const PACKAGING: &[Step] = &[PACKAGE];
 
+const KMS: &[Step] = &[KMS_TESTS];
+
 const STANDALONE: &[Step] = &[STANDALONE_TESTS];
 
 const BENCH: &[Step] = &[
@@ -185,12 +189,13 @@ fn main() -> ExitCode {
         Some("load") => run(&root, LOAD),
         Some("bench") => run(&root, BENCH),
         Some("e2e") => run(&root, E2E),
+        Some("kms") => run(&root, KMS),
         Some("package") => run(&root, PACKAGING),
         Some("standalone") => run(&root, STANDALONE),
         Some("record") => run(&root, RECORD),
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|standalone>"
+                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|kms|record|package|standalone>"
             );
             ExitCode::from(2)
         }
