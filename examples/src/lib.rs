@@ -11,6 +11,7 @@
 use cognito_trigger::{Handler, Pool, Trigger, TriggerKind, pool};
 
 pub mod app;
+pub mod delivery;
 pub mod triggers;
 
 pub use app::App;

@@ -9,6 +9,10 @@ use serde_json::{Map, Value, json};
 
 use crate::table::TriggerKind;
 
+/// The environment variable a sender function finds its key's ARN in (what
+/// `kms::CodeDecryptor::from_env` reads).
+pub(crate) const SENDER_KEY_ARN_VAR: &str = "KEY_ARN";
+
 /// The `LambdaConfig` entries for `kinds`, each pointing at the ARN `arn_of` gives for it
 /// (a string, or an intrinsic function), with `kms_key` as `KMSKeyID` when a custom sender
 /// is among them.
@@ -332,7 +336,7 @@ fn add_function(
     if function.serves_a_sender() {
         // The key the sender decrypts codes with (the AWS Encryption SDK's keyring).
         properties["Environment"] =
-            json!({"Variables": {"KMS_KEY_ARN": {"Fn::GetAtt": ["SenderKey", "Arn"]}}});
+            json!({"Variables": {(SENDER_KEY_ARN_VAR): {"Fn::GetAtt": ["SenderKey", "Arn"]}}});
     }
     let triggers: Vec<&str> = function.kinds.iter().map(|k| k.marker_name()).collect();
     resources.insert(

@@ -64,7 +64,8 @@
 // The layers, bottom up; each uses only those below it (`tests/tidy.rs` checks there is no
 // cycle): wire -> error -> table -> event -> triggers -> claims -> kinds -> rules ->
 // handler -> invoke -> pool -> local, serve (the process front end) and testing; deploy
-// (the pool's CloudFormation) sits on the table alone.
+// (the pool's CloudFormation) sits on the table alone; kms (the custom senders' codes,
+// behind the `kms` feature) sits beside testing, on the event model.
 mod claims;
 mod deploy;
 mod error;
@@ -72,6 +73,9 @@ mod event;
 mod handler;
 mod invoke;
 mod kinds;
+#[cfg(feature = "kms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kms")))]
+pub mod kms;
 pub mod local;
 mod pool;
 pub mod rules;
@@ -95,6 +99,9 @@ pub use handler::{
 };
 pub use invoke::{InvocationError, internal_error_message, invoke};
 pub use kinds::*;
+#[cfg(feature = "kms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "kms")))]
+pub use kms::{CodeDecryptor, DecryptError};
 /// The Lambda runtime this crate runs on, for its `Error`, `Context` and more.
 pub use lambda_runtime;
 pub use pool::{Conflict, DEFAULT_BUDGET, Pool, Unhandled};

@@ -3,7 +3,9 @@
 //! - `cargo xtask ci`: everything CI checks, in the order that fails fastest: tools the
 //!   tests need, formatting, lints, docs, the whole test suite, the test suite again in a
 //!   copy with nothing beside it (no `../shared`), packaging, then the load and end-to-end
-//!   tests. `.ci/run` runs this.
+//!   tests. `.ci/run` runs this. The runtime's `kms` feature gets its own step (its tests
+//!   against moto's KMS and its doc examples), the only one that builds the AWS Encryption
+//!   SDK.
 //! - `cargo xtask tools`: installs the tools the tests use (cfn-lint, from PyPI, into
 //!   `target/tools/`), reusing what is already there.
 //! - `cargo xtask codegen`: regenerates the macro crate's list of trigger kinds
@@ -15,6 +17,8 @@
 //! - `cargo xtask e2e`: the example pool behind a real Cognito emulator (cognito-local),
 //!   driven with the AWS CLI; installs what it needs (cargo-lambda, cognito-local, awscli,
 //!   moto) when missing.
+//! - `cargo xtask kms`: the `kms` step of `ci` alone: the custom senders' code decryption
+//!   and the `senders` example against moto, with clippy on every feature.
 //! - `cargo xtask record`: the end-to-end flows with a recorder in front of the pool;
 //!   writes every event cognito-local sent to `tests/events/e2e.jsonl`.
 //! - `cargo xtask bench`: benchmarks against a hand-written baseline and the least any
@@ -55,6 +59,7 @@ mod bench;
 mod cdk;
 mod chart;
 mod e2e;
+mod kms;
 mod load;
 mod package;
 mod record;
@@ -115,6 +120,10 @@ const STANDALONE_TESTS: Step = Step::Task {
     what: "standalone: the tests again in a copy with nothing beside it (no ../shared)",
     run: standalone::run,
 };
+const KMS_TESTS: Step = Step::Task {
+    what: "kms: the custom senders' codes decrypted against moto's KMS, and delivered (feature `kms`)",
+    run: kms::run,
+};
 const PACKAGE: Step = Step::Task {
     what: "package: the published crates, built from their packaged sources",
     run: package::run,
@@ -159,6 +168,7 @@ const CI: &[Step] = &[
         args: &["test", "--workspace", "--locked"],
         env: &[],
     },
+    KMS_TESTS,
     STANDALONE_TESTS,
     PACKAGE,
     CARGO_LAMBDA,
@@ -195,6 +205,8 @@ const TEMPLATE: &[Step] = &[TOOLS_STEP, CARGO_LAMBDA, PROJECT_TEMPLATE];
 const STACKS: &[Step] = &[STACK];
 
 const CDK_APP: &[Step] = &[TOOLS_STEP, CDK];
+
+const KMS: &[Step] = &[KMS_TESTS];
 
 const STANDALONE: &[Step] = &[STANDALONE_TESTS];
 
@@ -236,6 +248,7 @@ fn main() -> ExitCode {
         Some("load") => run(&root, LOAD),
         Some("bench") => run(&root, BENCH),
         Some("e2e") => run(&root, E2E),
+        Some("kms") => run(&root, KMS),
         Some("package") => run(&root, PACKAGING),
         Some("artifact") => run(&root, ARTIFACTS),
         Some("template") => run(&root, TEMPLATE),
@@ -252,7 +265,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|record|package|artifact|template|stack|cdk|standalone|cold-start BINARY...>"
+                "usage: cargo xtask <ci|tools|codegen|bless|load|bench|e2e|kms|record|package|artifact|template|stack|cdk|standalone|cold-start BINARY...>"
             );
             ExitCode::from(2)
         }

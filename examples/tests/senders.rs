@@ -1,0 +1,314 @@
+//! The `senders` binary run as a user runs it (the local run mode, JSON Lines on stdin)
+//! against moto_server as KMS, SES and SNS: the codes are made with the AWS Encryption SDK
+//! as Cognito makes them (format 1, suite 0x0378), and what moto received is read back from
+//! its `/moto-api/data.json`. Built and run only with the `kms` feature:
+//! `cargo test -p examples --features kms --test senders`.
+//!
+//! moto_server is `MOTO_SERVER`, or looked for in `target/tools/e2e` and on `PATH`; without
+//! it the tests say so on stderr and pass, except on CI (`CI` set) or with
+//! `COGNITO_TRIGGER_MOTO=required`, where they fail.
+
+// Test code: a panic with the value is the clearest failure.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::io::{Read as _, Write as _};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use aws_esdk::material_providers::client::Client as MaterialProviders;
+use aws_esdk::material_providers::types::{
+    EsdkAlgorithmSuiteId, EsdkCommitmentPolicy, MaterialProvidersConfig,
+};
+use cognito_trigger::kms::aws_config;
+use serde_json::{Value, json};
+
+const POOL: &str = "us-east-1_Senders01";
+const FROM: &str = "no-reply@example.com";
+
+/// A moto_server of this test's own, stopped (by its handle) when dropped.
+struct Moto {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Moto {
+    fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// What moto's services hold: `service -> model -> [instances]`.
+    fn data(&self) -> Value {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET /moto-api/data.json HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let body = &response[response.find("\r\n\r\n").unwrap() + 4..];
+        serde_json::from_str(body).unwrap()
+    }
+}
+
+fn moto() -> Option<Moto> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let candidates = std::env::var_os("MOTO_SERVER")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain([
+            root.join("target/tools/e2e/bin/moto_server"),
+            PathBuf::from("moto_server"),
+        ]);
+    let program = candidates.into_iter().find(|p| {
+        Command::new(p)
+            .arg("--help")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    let Some(program) = program else {
+        let required = match std::env::var("COGNITO_TRIGGER_MOTO").as_deref() {
+            Ok("required") => true,
+            Ok("optional") => false,
+            _ => std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "false" | "0")),
+        };
+        assert!(
+            !required,
+            "moto_server is required here (CI, or COGNITO_TRIGGER_MOTO=required) and was \
+             not found: `pip install 'moto[server]'` or `cargo xtask e2e`"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "note (senders): moto_server not found (MOTO_SERVER, target/tools/e2e or PATH): \
+             this test passed WITHOUT checking anything"
+        );
+        return None;
+    };
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(program)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let moto = Moto { child, port };
+    let started = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "moto_server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Some(moto)
+}
+
+async fn sdk(moto: &Moto) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(moto.endpoint())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_kms::config::Credentials::new(
+            "testing", "testing", None, None, "moto",
+        ))
+        .load()
+        .await
+}
+
+/// `plaintext` encrypted as real Cognito does (format 1, suite 0x0378), base64.
+async fn encrypt(sdk: &aws_config::SdkConfig, key_arn: &str, plaintext: &str) -> String {
+    let config = aws_esdk::AwsEncryptionSdkConfig::builder()
+        .commitment_policy(EsdkCommitmentPolicy::ForbidEncryptAllowDecrypt)
+        .build()
+        .unwrap();
+    let esdk = aws_esdk::Client::from_conf(config).unwrap();
+    let materials =
+        MaterialProviders::from_conf(MaterialProvidersConfig::builder().build().unwrap()).unwrap();
+    let keyring = materials
+        .create_aws_kms_keyring()
+        .kms_key_id(key_arn)
+        .kms_client(aws_sdk_kms::Client::new(sdk))
+        .send()
+        .await
+        .unwrap();
+    let output = esdk
+        .encrypt()
+        .plaintext(aws_smithy_types::Blob::new(plaintext.as_bytes()))
+        .keyring(keyring)
+        .encryption_context(HashMap::from([("userpool-id".to_owned(), POOL.to_owned())]))
+        .algorithm_suite_id(EsdkAlgorithmSuiteId::AlgAes256GcmIv12Tag16HkdfSha384EcdsaP384)
+        .send()
+        .await
+        .unwrap();
+    aws_smithy_types::base64::encode(output.ciphertext.unwrap().into_inner())
+}
+
+fn event(trigger_source: &str, user: &str, code: &str, attributes: Value) -> String {
+    let request_type = if trigger_source.starts_with("CustomEmailSender") {
+        "customEmailSenderRequestV1"
+    } else {
+        "customSMSSenderRequestV1"
+    };
+    json!({
+        "version": "1", "triggerSource": trigger_source, "region": "us-east-1",
+        "userPoolId": POOL, "userName": user,
+        "callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "client"},
+        "request": {"type": request_type, "code": code, "userAttributes": attributes,
+                    "clientMetadata": null},
+        "response": {}
+    })
+    .to_string()
+}
+
+/// Runs the `senders` binary locally on JSON Lines, with `key_arn` and moto as AWS.
+fn senders(moto: &Moto, key_arn: &str, lines: &[String]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_senders"))
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .env("KEY_ARN", key_arn)
+        .env("FROM_ADDRESS", FROM)
+        .env("AWS_ENDPOINT_URL", moto.endpoint())
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = lines.join("\n") + "\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn codes_are_decrypted_and_delivered_once_through_ses_and_sns() {
+    let Some(moto) = moto() else { return };
+    let sdk = sdk(&moto).await;
+    let kms = aws_sdk_kms::Client::new(&sdk);
+    let key = kms.create_key().send().await.unwrap();
+    let key = key.key_metadata.unwrap().arn.unwrap();
+    aws_sdk_sesv2::Client::new(&sdk)
+        .create_email_identity()
+        .email_identity(FROM)
+        .send()
+        .await
+        .unwrap();
+
+    let sign_up = encrypt(&sdk, &key, "482916").await;
+    let invitation = encrypt(&sdk, &key, "Tmp&lt;pw&gt;&amp;1").await;
+    let reset = encrypt(&sdk, &key, "730155").await;
+    let email = json!({"email": "ada@example.com"});
+    let sign_up_event = event("CustomEmailSender_SignUp", "ada", &sign_up, email.clone());
+    let lines = [
+        sign_up_event.clone(),
+        // Cognito may invoke twice for one message: it is delivered once.
+        sign_up_event,
+        event(
+            "CustomEmailSender_AdminCreateUser",
+            "bob",
+            &invitation,
+            json!({"email": "bob@example.com"}),
+        ),
+        event(
+            "CustomSMSSender_ForgotPassword",
+            "ada",
+            &reset,
+            json!({"phone_number": "+15555550100"}),
+        ),
+    ];
+    let output = senders(&moto, &key, &lines);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    for secret in ["482916", "Tmp", "730155", &sign_up, &invitation, &reset] {
+        assert!(!stderr.contains(secret), "the log shows a secret: {stderr}");
+    }
+
+    let data = moto.data();
+    let mails = data["ses"]["Message"].as_array().unwrap();
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert_eq!(
+        mails[0]["destinations"]["ToAddresses"][0],
+        "ada@example.com"
+    );
+    assert_eq!(mails[0]["source"], FROM);
+    assert!(
+        mails[0]["body"].as_str().unwrap().contains("482916"),
+        "{mails:?}"
+    );
+    let invite = mails[1]["body"].as_str().unwrap();
+    assert!(
+        invite.contains("bob") && invite.contains("Tmp<pw>&1"),
+        "{invite}"
+    );
+    let sms = data["sns"]["SMS"].as_array().unwrap();
+    assert_eq!(sms.len(), 1, "{sms:?}");
+    assert_eq!(sms[0]["phone_number"], "+15555550100");
+    assert!(
+        sms[0]["message"].as_str().unwrap().contains("730155"),
+        "{sms:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sender_given_the_wrong_key_logs_an_internal_error_and_no_secret() {
+    let Some(moto) = moto() else { return };
+    let sdk = sdk(&moto).await;
+    let kms = aws_sdk_kms::Client::new(&sdk);
+    let pool_key = kms.create_key().send().await.unwrap();
+    let pool_key = pool_key.key_metadata.unwrap().arn.unwrap();
+    let wrong_key = kms.create_key().send().await.unwrap();
+    let wrong_key = wrong_key.key_metadata.unwrap().arn.unwrap();
+    let code = encrypt(&sdk, &pool_key, "915372").await;
+    let line = event(
+        "CustomEmailSender_ForgotPassword",
+        "ada",
+        &code,
+        json!({"email": "ada@example.com"}),
+    );
+
+    let output = senders(&moto, &wrong_key, &[line]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    let answer: Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(answer["errorType"], "InternalError", "{stdout}");
+    // The log says why (the key), and shows neither the code nor its plaintext.
+    assert!(
+        stderr.contains(&wrong_key) && stderr.contains(&pool_key),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("915372") && !stderr.contains(&code),
+        "{stderr}"
+    );
+    assert!(
+        !stdout.contains("915372") && !stdout.contains(&code),
+        "{stdout}"
+    );
+    assert!(
+        moto.data()["ses"]["Message"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+    );
+}

@@ -1,0 +1,82 @@
+//! `cargo xtask ci`'s `kms` step: the runtime's `kms` feature (the custom senders' codes,
+//! decrypted with the AWS Encryption SDK) tested against moto's KMS, its unit tests and doc
+//! examples, and the example `senders` function delivering through moto's SES and SNS; and
+//! clippy with every feature on.
+//! A step of its own because the feature builds the AWS Encryption SDK, which the rest of
+//! the suite does not need.
+
+use std::path::Path;
+use std::process::Command;
+
+pub(crate) fn run(root: &Path) -> Result<(), String> {
+    let (_aws, moto_server) = crate::e2e::python_tools(root)?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    for args in [
+        // The lints step builds without features; this one lints the `kms` code too (after
+        // the documentation step, which built the same dependencies for checking).
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--all-features",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ][..],
+        &[
+            "test",
+            "--package",
+            "cognito-trigger-tests",
+            "--features",
+            "kms",
+            "--locked",
+            "--test",
+            "kms",
+        ][..],
+        &[
+            "test",
+            "--package",
+            "examples",
+            "--features",
+            "kms",
+            "--locked",
+            "--test",
+            "senders",
+        ][..],
+        &[
+            "test",
+            "--package",
+            "cognito-trigger",
+            "--features",
+            "kms",
+            "--locked",
+            "--lib",
+            "kms",
+        ][..],
+        &[
+            "test",
+            "--package",
+            "cognito-trigger",
+            "--features",
+            "kms",
+            "--locked",
+            "--doc",
+            "--",
+            "kms",
+            // The README's "Custom senders" example, with the feature on.
+            "ReadmeDoctests",
+        ][..],
+    ] {
+        println!("    cargo {}", args.join(" "));
+        crate::exec(
+            Command::new(&cargo)
+                .args(args)
+                .env("MOTO_SERVER", &moto_server)
+                // A missing moto_server fails here, whatever the environment says.
+                .env("COGNITO_TRIGGER_MOTO", "required")
+                .current_dir(root),
+        )?;
+    }
+    Ok(())
+}
