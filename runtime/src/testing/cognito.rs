@@ -511,8 +511,13 @@ impl ClientError {
 /// checked against a policy, no MFA, SRP or devices, no welcome message after a user
 /// migration, and a custom sender is handed the code unencrypted. Where the contract
 /// leaves a point open (§18) it does what was observed: a user pre sign-up auto-confirms
-/// gets no code, and post confirmation runs at once. Its methods run the pool to
-/// completion on a runtime of their own, so call them from plain `#[test]` functions.
+/// gets no code, and post confirmation runs at once. The contract gives the exception
+/// names and the `<Trigger> failed with error <message>.` form (§6.2), but not the
+/// other messages (`User does not exist.`, the default message texts) nor the name
+/// pre token generation V3_0 fails under (`PreTokenGenerationV3_0`, by analogy with
+/// V2_0): those are Cognito's usual wording, so compare [`ClientError::exception`] rather
+/// than their text. Its methods run the pool to completion on a runtime of their own, so
+/// call them from plain `#[test]` functions.
 ///
 /// ```
 /// use cognito_trigger::testing::{Cognito, UserStatus};
