@@ -20,7 +20,7 @@ use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 
 static POOL: LazyLock<Pool<examples::App>> =
-    LazyLock::new(|| examples::pool(examples::App::from_env()).budget(Duration::from_secs(2)));
+    LazyLock::new(|| examples::pool(examples::App::in_memory()).budget(Duration::from_secs(2)));
 static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()

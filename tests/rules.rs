@@ -1268,7 +1268,11 @@ async fn the_example_handlers_answer_every_sample_within_the_rules() {
         (false, EmailSendingAccount::CognitoDefault),
         (true, EmailSendingAccount::Developer),
     ] {
-        let mut app = examples::App::from_env();
+        // The user the user migration samples sign in as, so that their answers are checked.
+        let store = examples::store::MemoryStore::default();
+        let ada = examples::store::LegacyUser::with_password("Ada Lovelace", "Legacy-Passw0rd!");
+        store.add_legacy_user("ada@example.com", ada);
+        let mut app = examples::App::with_store(store.into());
         app.custom_email = custom_email;
         let pool = examples::pool(app);
         let settings = Settings::new().email_sending_account(account);

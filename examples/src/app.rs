@@ -1,49 +1,54 @@
 //! The state every example handler shares, built once at cold start.
 
-use std::collections::{HashMap, HashSet};
+use crate::store::{MemoryStore, Store};
 
-/// Configuration and stores the example handlers use. In a real function these would be
-/// clients (a database, SES, a legacy identity store) built once at cold start.
-#[derive(Debug)]
+/// Configuration and stores the example handlers use, built once at cold start and lent to
+/// every invocation.
+#[derive(Debug, Clone)]
 pub struct App {
-    /// Email domains that may sign up (`ALLOWED_DOMAINS`, comma-separated).
+    /// Email domains that may sign up (`ALLOWED_DOMAINS`, comma-separated; by default
+    /// `example.com`).
     pub allowed_domains: Vec<String>,
     /// Allowed domains whose users are confirmed without a code (`AUTO_CONFIRM_DOMAINS`,
     /// comma-separated; by default every allowed domain).
     pub auto_confirm_domains: Vec<String>,
-    /// Usernames that may not sign in.
-    pub blocked_users: HashSet<String>,
-    /// The legacy user store that user migration reads: username → record.
-    pub legacy_users: HashMap<String, LegacyUser>,
     /// Whether custom messages may set email text (`CUSTOM_EMAIL=true`): only when the pool
     /// sends email through SES (`EmailSendingAccount` = `DEVELOPER`), otherwise Cognito
     /// refuses the answer.
     pub custom_email: bool,
-}
-
-/// A user in the legacy store.
-#[derive(Clone)]
-pub struct LegacyUser {
-    /// The user's password in the legacy store (an example: a real store keeps a hash).
-    pub password: String,
-    /// The user's display name.
-    pub name: String,
-}
-
-impl std::fmt::Debug for LegacyUser {
-    // The password stays out of every log and assertion message.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LegacyUser")
-            .field("password", &"[redacted]")
-            .field("name", &self.name)
-            .finish()
-    }
+    /// Profiles and entitlements, the deny list, the legacy user store, the default group
+    /// (see [`crate::store`]).
+    pub store: Store,
 }
 
 impl App {
-    /// The example configuration, with overrides from the environment.
+    /// The configuration from the environment, with the store it names
+    /// ([`Store::from_env`]: DynamoDB and the Cognito API when `USERS_TABLE` is set and the
+    /// `store` feature is on, otherwise an empty store in memory).
+    ///
+    /// ```
+    /// let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    /// let app = runtime.block_on(examples::App::from_env());
+    /// assert!(app.allows("ada@example.com"));
+    /// ```
+    pub async fn from_env() -> Self {
+        Self::with_store(Store::from_env().await)
+    }
+
+    /// The configuration from the environment, with `store`; tests give an in-memory
+    /// store they fill themselves.
+    ///
+    /// ```
+    /// use examples::App;
+    /// use examples::store::{MemoryStore, Store};
+    ///
+    /// let memory = MemoryStore::default();
+    /// memory.deny("mallory@example.com");
+    /// let app = App::with_store(Store::from(memory));
+    /// assert!(app.store.memory().unwrap().is_denied("mallory@example.com"));
+    /// ```
     #[must_use]
-    pub fn from_env() -> Self {
+    pub fn with_store(store: Store) -> Self {
         let domains = |variable: &str, default: &str| -> Vec<String> {
             std::env::var(variable)
                 .unwrap_or_else(|_| default.to_owned())
@@ -53,31 +58,24 @@ impl App {
                 .collect()
         };
         let allowed = std::env::var("ALLOWED_DOMAINS").unwrap_or_else(|_| "example.com".to_owned());
-        let allowed_domains = domains("ALLOWED_DOMAINS", "example.com");
-        let auto_confirm_domains = domains("AUTO_CONFIRM_DOMAINS", &allowed);
-        let legacy_users = HashMap::from([
-            (
-                "carol@example.com".to_owned(),
-                LegacyUser {
-                    password: "Migr4ted!pw".to_owned(),
-                    name: "Carol".to_owned(),
-                },
-            ),
-            (
-                "ada@example.com".to_owned(),
-                LegacyUser {
-                    password: "Legacy-Passw0rd!".to_owned(),
-                    name: "Ada Lovelace".to_owned(),
-                },
-            ),
-        ]);
         Self {
-            allowed_domains,
-            auto_confirm_domains,
-            blocked_users: HashSet::from(["mallory@example.com".to_owned()]),
-            legacy_users,
+            allowed_domains: domains("ALLOWED_DOMAINS", "example.com"),
+            auto_confirm_domains: domains("AUTO_CONFIRM_DOMAINS", &allowed),
             custom_email: std::env::var("CUSTOM_EMAIL").is_ok_and(|v| v == "true" || v == "1"),
+            store,
         }
+    }
+
+    /// The configuration from the environment with an empty store in memory, for a test
+    /// that needs no stored data.
+    ///
+    /// ```
+    /// let app = examples::App::in_memory();
+    /// assert_eq!(app.store.memory().unwrap().profile_count(), 0);
+    /// ```
+    #[must_use]
+    pub fn in_memory() -> Self {
+        Self::with_store(Store::from(MemoryStore::default()))
     }
 
     /// Whether `email` belongs to an allowed domain.

@@ -4,7 +4,8 @@
 //! read and copied: [`triggers::sign_up`], [`triggers::authentication`],
 //! [`triggers::challenge`] (a one-time code by email), [`triggers::tokens`],
 //! [`triggers::migration`], [`triggers::messages`], [`triggers::senders`] and
-//! [`triggers::federation`]. [`pool()`] registers them all in one function; the `pool` binary
+//! [`triggers::federation`]; the stores they read and write are in [`store`] (DynamoDB and
+//! the Cognito API, or memory). [`pool()`] registers them all in one function; the `pool` binary
 //! serves it, and one binary per trigger (`pre_sign_up`, `user_migration`, ...) serves one
 //! handler each, for teams that deploy one function per trigger.
 
@@ -12,6 +13,7 @@ use cognito_trigger::{Handler, Pool, Trigger, TriggerKind, pool};
 
 pub mod app;
 pub mod delivery;
+pub mod store;
 pub mod triggers;
 
 pub use app::App;
@@ -66,7 +68,7 @@ pub async fn serve<H: Handler<App>>(
             .filter(|(_, event)| sample_kind(event) == Some(kind))
             .collect(),
     );
-    Pool::with_state(App::from_env())
+    Pool::with_state(App::from_env().await)
         .handler(handler)
         .samples(samples)
         .run()

@@ -14,20 +14,42 @@ use std::collections::BTreeMap;
 use cognito_trigger::testing::{Cognito, UserStatus};
 use cognito_trigger::{CustomEmailSender, CustomSmsSender, PreTokenGenerationV1, Trigger};
 use examples::App;
+use examples::store::{Entitlements, LegacyUser, MemoryStore, Store};
 
-/// The example pool as the e2e configures it.
-fn app() -> App {
-    let mut app = App::from_env();
+/// What the e2e puts in its stores: one legacy user, one denied user.
+fn store() -> MemoryStore {
+    let store = MemoryStore::default().with_default_group("members");
+    store.add_legacy_user(
+        "carol@example.com",
+        LegacyUser::with_password("Carol", "Migr4ted!pw"),
+    );
+    store.deny("mallory@example.com");
+    store
+}
+
+/// The example pool as the e2e configures it, on `store`.
+fn app_with(store: &MemoryStore) -> App {
+    let mut app = App::with_store(Store::from(store.clone()));
     app.allowed_domains = vec!["example.com".to_owned(), "example.org".to_owned()];
     app.auto_confirm_domains = vec!["example.com".to_owned()];
     app.custom_email = true;
     app
 }
 
+/// The example pool as the e2e configures it, on the e2e's store.
+fn app() -> App {
+    app_with(&store())
+}
+
 /// A user pool whose `LambdaConfig` names every trigger but the custom senders, with
 /// pre token generation in V1_0 (what cognito-local sends).
 fn cognito() -> Cognito<App> {
-    Cognito::new(examples::pool(app()))
+    cognito_on(&store())
+}
+
+/// [`cognito`], on `store`.
+fn cognito_on(store: &MemoryStore) -> Cognito<App> {
+    Cognito::new(examples::pool(app_with(store)))
         .without(CustomEmailSender::KIND)
         .without(CustomSmsSender::KIND)
         .pre_token_generation(PreTokenGenerationV1::KIND)
@@ -102,13 +124,29 @@ fn a_blocked_user_cannot_sign_in() {
     );
 }
 
+/// The `sub` the simulated pool gave `username`.
+fn sub_of(cognito: &Cognito<App>, username: &str) -> String {
+    cognito.user(username).unwrap().attributes["sub"].clone()
+}
+
 #[test]
-fn v3_tokens_carry_the_tier_in_both_tokens_and_admins_get_the_reports_scope() {
-    let mut cognito = Cognito::new(examples::pool(app()));
+fn v3_tokens_carry_the_stored_entitlements_and_admins_get_the_reports_scope() {
+    let store = store();
+    let mut cognito = Cognito::new(examples::pool(app_with(&store)));
     cognito.add_confirmed_user(
         "ada@example.com",
         "Passw0rd!",
-        &[("email", "ada@example.com"), ("custom:tier", "gold")],
+        &[("email", "ada@example.com")],
+    );
+    let gold = Entitlements {
+        tier: "gold".to_owned(),
+        tenant: "example.com".to_owned(),
+        roles: vec!["editor".to_owned()],
+    };
+    store.set_entitlements(
+        &sub_of(&cognito, "ada@example.com"),
+        "ada@example.com",
+        gold,
     );
     cognito
         .admin_add_user_to_group("ada@example.com", "admins")
@@ -119,12 +157,123 @@ fn v3_tokens_carry_the_tier_in_both_tokens_and_admins_get_the_reports_scope() {
         .tokens()
         .unwrap();
     assert_eq!(tokens.id_token["tier"], "gold");
+    assert_eq!(tokens.id_token["tenant"], "example.com");
     assert_eq!(tokens.access_token["tier"], "gold");
+    assert_eq!(tokens.access_token["roles"], serde_json::json!(["editor"]));
     assert_eq!(tokens.access_token["groups"], serde_json::json!(["admins"]));
     assert_eq!(
         tokens.scopes(),
-        ["aws.cognito.signin.user.admin", "reports/admin"]
+        [
+            "aws.cognito.signin.user.admin",
+            "app/editor",
+            "reports/admin"
+        ]
     );
+}
+
+#[test]
+fn a_confirmed_user_gets_one_profile_and_the_default_group_and_changing_it_changes_the_next_token()
+{
+    let store = store();
+    let mut cognito = cognito_on(&store);
+    cognito
+        .sign_up(
+            "bob@example.org",
+            "Passw0rd!",
+            &[("email", "bob@example.org")],
+        )
+        .unwrap();
+    let code = cognito.last_delivery().unwrap().code.clone();
+    cognito.confirm_sign_up("bob@example.org", &code).unwrap();
+    let sub = sub_of(&cognito, "bob@example.org");
+    let profile = store.profile(&sub).unwrap();
+    assert_eq!(profile.email, "bob@example.org");
+    assert_eq!(profile.entitlements.tenant, "example.org");
+    assert_eq!(store.groups_of("bob@example.org"), ["members"]);
+
+    let tokens = cognito
+        .sign_in("bob@example.org", "Passw0rd!")
+        .unwrap()
+        .tokens()
+        .unwrap();
+    assert_eq!(tokens.id_token["tier"], "free");
+    let gold = Entitlements {
+        tier: "gold".to_owned(),
+        ..profile.entitlements.clone()
+    };
+    store.set_entitlements(&sub, "bob@example.org", gold);
+    let tokens = cognito
+        .sign_in("bob@example.org", "Passw0rd!")
+        .unwrap()
+        .tokens()
+        .unwrap();
+    assert_eq!(tokens.id_token["tier"], "gold");
+    assert_eq!(tokens.id_token["tenant"], "example.org");
+}
+
+#[test]
+fn a_confirmation_delivered_twice_leaves_one_unchanged_profile() {
+    use cognito_trigger::testing::TestEvent;
+    use cognito_trigger::{PostConfirmation, PostConfirmationSource};
+
+    let store = store();
+    let pool = examples::pool(app_with(&store));
+    let event = TestEvent::<PostConfirmation>::new()
+        .source(PostConfirmationSource::ConfirmSignUp)
+        .attribute("sub", "0d6b4f5e-1111-2222-3333-444455556666")
+        .attribute("email", "erin@example.org");
+    event.run_pool(&pool).unwrap();
+    let first = store
+        .profile("0d6b4f5e-1111-2222-3333-444455556666")
+        .unwrap();
+    event.run_pool(&pool).unwrap();
+    assert_eq!(store.profile_writes(), 2);
+    assert_eq!(store.profile_count(), 1);
+    assert_eq!(
+        store
+            .profile("0d6b4f5e-1111-2222-3333-444455556666")
+            .unwrap(),
+        first
+    );
+}
+
+#[test]
+fn a_migrated_user_signs_in_with_the_legacy_password_and_a_wrong_one_is_refused() {
+    let mut cognito = cognito();
+    let error = cognito
+        .sign_in("carol@example.com", "migr4ted!pw")
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("Incorrect username or password."),
+        "{error}"
+    );
+    assert!(cognito.user("carol@example.com").is_none());
+    let signed_in = cognito.sign_in("carol@example.com", "Migr4ted!pw").unwrap();
+    assert!(signed_in.tokens().is_some());
+    assert_eq!(
+        cognito.user("carol@example.com").unwrap().attributes["name"],
+        "Carol"
+    );
+}
+
+#[test]
+fn without_stored_data_nobody_migrates_and_tokens_carry_the_defaults() {
+    let mut cognito = cognito_on(&MemoryStore::default());
+    assert!(cognito.sign_in("carol@example.com", "Migr4ted!pw").is_err());
+    cognito.add_confirmed_user(
+        "mallory@example.com",
+        "Passw0rd!",
+        &[("email", "mallory@example.com")],
+    );
+    let tokens = cognito
+        .sign_in("mallory@example.com", "Passw0rd!")
+        .unwrap()
+        .tokens()
+        .unwrap();
+    assert_eq!(tokens.id_token["tier"], "free");
+    assert_eq!(tokens.id_token["tenant"], "default");
 }
 
 #[test]
@@ -162,7 +311,8 @@ fn expect(condition: bool, what: impl std::fmt::Display) -> Outcome {
 /// on one pool, each asserting what the e2e asserts.
 #[test]
 fn simulated_e2e_flows() {
-    let mut cognito = cognito();
+    let store = store();
+    let mut cognito = cognito_on(&store);
     let password = "Passw0rd!e2e";
     let mut flows: Vec<(&str, Outcome, Vec<String>)> = Vec::new();
     let mut run = |name: &'static str,
@@ -179,13 +329,14 @@ fn simulated_e2e_flows() {
         &|c| {
             let attributes = [
                 ("email", "ada@example.com"),
-                ("custom:tier", "gold"),
                 ("custom:internal_notes", "vip"),
             ];
             let status = c
                 .sign_up("ada@example.com", password, &attributes)
                 .map_err(|e| e.to_string())?;
-            expect(status == UserStatus::Confirmed, format!("ada is {status}"))
+            expect(status == UserStatus::Confirmed, format!("ada is {status}"))?;
+            let sub = &c.user("ada@example.com").ok_or("ada is gone")?.attributes["sub"];
+            expect(store.profile(sub).is_some(), "no profile for ada")
         },
     );
     run(
@@ -237,9 +388,11 @@ fn simulated_e2e_flows() {
                 .map_err(|e| e.to_string())?
                 .tokens()
                 .ok_or("a challenge")?;
+            // The profile post confirmation wrote: the default tier, the email's domain as
+            // the tenant.
             expect(
-                tokens.id_token["tier"] == "gold",
-                format!("no tier claim: {:?}", tokens.id_token),
+                tokens.id_token["tier"] == "free" && tokens.id_token["tenant"] == "example.com",
+                format!("not the stored entitlements: {:?}", tokens.id_token),
             )?;
             expect(
                 tokens.id_token.get("custom:internal_notes").is_none(),
@@ -251,18 +404,33 @@ fn simulated_e2e_flows() {
             )
         },
     );
-    run("refresh", &mut cognito, &|c| {
-        let tokens = c
-            .sign_in("ada@example.com", password)
-            .map_err(|e| e.to_string())?
-            .tokens()
-            .ok_or("a challenge")?;
-        let refreshed = c.refresh(&tokens).map_err(|e| e.to_string())?;
-        expect(
-            refreshed.id_token["tier"] == "gold",
-            "no tier claim after refresh",
-        )
-    });
+    run(
+        "entitlements changed in the store, then refresh",
+        &mut cognito,
+        &|c| {
+            let sub = c.user("ada@example.com").ok_or("ada is gone")?.attributes["sub"].clone();
+            let gold = Entitlements {
+                tier: "gold".to_owned(),
+                tenant: "example.com".to_owned(),
+                roles: vec!["editor".to_owned()],
+            };
+            store.set_entitlements(&sub, "ada@example.com", gold);
+            let tokens = c
+                .sign_in("ada@example.com", password)
+                .map_err(|e| e.to_string())?
+                .tokens()
+                .ok_or("a challenge")?;
+            expect(
+                tokens.id_token["tier"] == "gold" && tokens.id_token["roles"] == "editor",
+                format!("the change did not reach the token: {:?}", tokens.id_token),
+            )?;
+            let refreshed = c.refresh(&tokens).map_err(|e| e.to_string())?;
+            expect(
+                refreshed.id_token["tier"] == "gold",
+                "no tier claim after refresh",
+            )
+        },
+    );
     run(
         "admin create user, new password challenge",
         &mut cognito,

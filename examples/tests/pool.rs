@@ -68,6 +68,37 @@ fn replays_every_bundled_sample_with_a_report() {
     );
 }
 
+/// `pool --samples` in a terminal (a pseudo-terminal from util-linux's `script`): the
+/// report is not interleaved with the handlers' INFO lines unless `RUST_LOG` asks for them,
+/// and the missing store is said once.
+#[test]
+fn in_a_terminal_the_report_shows_only_warnings_unless_rust_log_asks() {
+    let in_terminal = |rust_log: Option<&str>| {
+        let mut command = Command::new("script");
+        command
+            .args(["--quiet", "--return", "--command"])
+            .arg(format!("{} --samples", env!("CARGO_BIN_EXE_pool")))
+            .arg("/dev/null")
+            .env_remove("AWS_LAMBDA_RUNTIME_API")
+            .env_remove("AWS_LAMBDA_LOG_LEVEL")
+            .env_remove("RUST_LOG")
+            .env_remove("USERS_TABLE")
+            .stdin(Stdio::null());
+        if let Some(level) = rust_log {
+            command.env("RUST_LOG", level);
+        }
+        let output = command.output().expect("util-linux's script runs");
+        assert_eq!(output.status.code(), Some(0));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let quiet = in_terminal(None);
+    assert!(quiet.contains("sample events: "), "{quiet}");
+    assert!(!quiet.contains(" INFO "), "{quiet}");
+    assert_eq!(quiet.matches("no USERS_TABLE").count(), 1, "{quiet}");
+    let verbose = in_terminal(Some("info"));
+    assert!(verbose.contains(" INFO "), "{verbose}");
+}
+
 #[test]
 fn answers_one_line_per_file_and_fails_on_bad_input() {
     let dir = std::env::temp_dir().join(format!("pool-files-{}", std::process::id()));
@@ -169,8 +200,14 @@ fn answers_json_lines_on_stdin_and_never_panics() {
 
 #[test]
 fn every_answered_event_exits_zero() {
+    // Without USERS_TABLE the legacy store is empty: user migration rejects its samples
+    // (`migration_without_a_store_is_a_rejection_and_exits_one`).
+    let answered: Vec<_> = examples::SAMPLE_EVENTS
+        .iter()
+        .filter(|(name, _)| !name.starts_with("UserMigration_"))
+        .collect();
     let mut stdin = Vec::new();
-    for (_, event) in examples::SAMPLE_EVENTS {
+    for (_, event) in &answered {
         let value: Value = serde_json::from_slice(event).unwrap();
         stdin.extend(serde_json::to_vec(&value).unwrap());
         stdin.push(b'\n');
@@ -182,7 +219,20 @@ fn every_answered_event_exits_zero() {
         "{}",
         String::from_utf8_lossy(&output.stdout)
     );
-    assert_eq!(lines(&output).len(), examples::SAMPLE_EVENTS.len());
+    assert_eq!(lines(&output).len(), answered.len());
+}
+
+#[test]
+fn migration_without_a_store_is_a_rejection_and_exits_one() {
+    let event = TestEvent::<UserMigration>::new()
+        .user_name("carol@example.com")
+        .password("Migr4ted!pw")
+        .to_bytes();
+    let output = pool(&["-"], &[&event[..], b"\n"].concat());
+    assert_eq!(output.status.code(), Some(1));
+    let answer: Value = serde_json::from_str(&lines(&output)[0]).unwrap();
+    // Cognito ends the message with a full stop of its own, so the runtime drops ours.
+    assert_eq!(answer["errorMessage"], "Incorrect username or password");
 }
 
 #[test]
@@ -213,8 +263,8 @@ fn logs_are_json_lines_with_the_invocation_when_lambda_asks() {
         .collect();
     let warning = lines
         .iter()
-        .find(|l| l["level"] == "WARN")
-        .expect("a warning");
+        .find(|l| l["level"] == "WARN" && l.get("span").is_some())
+        .expect("a warning in an invocation's span");
     assert_eq!(
         warning["span"]["trigger_source"], "TokenGeneration_HostedAuth",
         "{logs}"

@@ -226,6 +226,10 @@ macro_rules! pool {
 /// stdout stays clean. Every invocation's lines carry its span: trigger, triggerSource,
 /// userPoolId, clientId, requestId and handler.
 ///
+/// Started from a terminal outside Lambda with neither variable set, only warnings and
+/// errors are shown, so that the handlers' `INFO` lines do not interleave the local run
+/// mode's report; `RUST_LOG=info` shows them.
+///
 /// [`Pool::run`], [`run`] and [`run_with_state`] call it when nothing set up logging
 /// before them; call it yourself at the start of `main` to log from your own start-up code
 /// too, or install your own `tracing` subscriber instead.
@@ -235,7 +239,19 @@ macro_rules! pool {
 /// assert!(tracing::dispatcher::has_been_set());
 /// ```
 pub fn init_logging() {
-    lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+    use lambda_runtime::tracing::subscriber::fmt::writer::MakeWriterExt as _;
+    use std::io::IsTerminal as _;
+
+    let level_asked = ["AWS_LAMBDA_LOG_LEVEL", "RUST_LOG"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some());
+    let on_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
+    if !level_asked && !on_lambda && std::io::stderr().is_terminal() {
+        let warnings_and_errors = std::io::stderr.with_max_level(tracing::Level::WARN);
+        lambda_runtime::tracing::init_default_subscriber_with_writer(warnings_and_errors);
+    } else {
+        lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+    }
 }
 
 /// The README's examples, compiled and run as doc tests so they cannot rot.

@@ -7,5 +7,5 @@
 #[tokio::main]
 async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
     cognito_trigger::init_logging();
-    examples::pool(examples::App::from_env()).run().await
+    examples::pool(examples::App::from_env().await).run().await
 }

@@ -5,25 +5,39 @@ use cognito_trigger::{
 };
 
 use crate::App;
+use crate::store::time_left;
 
-/// Refuses sign-in to blocked users, by username or by the `custom:blocked` attribute.
+/// Refuses sign-in to users on the store's deny list, and to users whose
+/// `custom:blocked` attribute is true.
+///
+/// Fails closed: when the deny list cannot be read in time, nobody signs in, with a
+/// message the user may read (a denied user must not slip through an outage).
 ///
 /// # Errors
-/// A rejection for a blocked user.
+/// A rejection for a denied user, or while the deny list cannot be read.
 #[cognito_trigger(PreAuthentication)]
-pub fn pre_authentication(event: &PreAuthenticationEvent<'_>, app: &App) -> Result<(), Reject> {
-    let email = event
-        .request
-        .user_attributes
-        .get("email")
-        .unwrap_or_default();
-    if app.blocked_users.contains(&*event.user_name)
-        || app.blocked_users.contains(email)
-        || event.request.user_attributes.is_true("custom:blocked")
-    {
+pub async fn pre_authentication(
+    event: &PreAuthenticationEvent<'_>,
+    app: &App,
+    context: &Context,
+) -> Result<(), Reject> {
+    if event.request.user_attributes.is_true("custom:blocked") {
         return Err(Reject::new("This account is blocked. Contact support."));
     }
-    Ok(())
+    match app
+        .store
+        .is_denied(&event.user_name, time_left(context))
+        .await
+    {
+        Ok(false) => Ok(()),
+        Ok(true) => Err(Reject::new("This account is blocked. Contact support.")),
+        Err(error) => {
+            tracing::error!(%error, "deny list unavailable; sign-in refused");
+            Err(Reject::new(
+                "Sign-in is unavailable right now. Try again in a few minutes.",
+            ))
+        }
+    }
 }
 
 /// Records each successful sign-in, with the Lambda request ID for correlation.

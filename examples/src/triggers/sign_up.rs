@@ -1,11 +1,15 @@
-//! Pre sign-up (a domain allow-list that auto-confirms) and post confirmation.
+//! Pre sign-up (a domain allow-list that auto-confirms) and post confirmation (the user's
+//! profile in the store, the default group).
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use cognito_trigger::{
-    PostConfirmationEvent, PreSignUpEvent, PreSignUpResponse, PreSignUpSource, Reject,
-    cognito_trigger,
+    Context, PostConfirmationEvent, PostConfirmationSource, PreSignUpEvent, PreSignUpResponse,
+    PreSignUpSource, Reject, cognito_trigger,
 };
 
 use crate::App;
+use crate::store::{Created, Entitlements, Profile, time_left};
 
 /// Lets only allowed email domains sign up, and confirms the trusted ones without a code.
 /// Federated users are confirmed by their provider already.
@@ -33,13 +37,60 @@ pub fn pre_sign_up(event: &PreSignUpEvent<'_>, app: &App) -> Result<PreSignUpRes
     })
 }
 
-/// Welcomes a confirmed user (here: a log line; in real life, a CRM record or an email).
+/// Writes the new user's profile (once: a confirmation Cognito delivers twice neither
+/// duplicates nor overwrites it) and adds the user to the default group, if one is
+/// configured. A password reset confirms nothing new.
+///
+/// A store that fails is logged as an error and the confirmation still succeeds: the user
+/// is confirmed whatever this trigger answers, and a failure would only show them an
+/// error. Without a profile, tokens carry the default entitlements until an operator
+/// fixes it.
 #[cognito_trigger(PostConfirmation)]
-pub async fn post_confirmation(event: &PostConfirmationEvent<'_>) {
-    let sub = event
-        .request
-        .user_attributes
-        .get("sub")
-        .unwrap_or("(no sub)");
-    tracing::info!(sub, source = %event.trigger_source, "user confirmed");
+pub async fn post_confirmation(event: &PostConfirmationEvent<'_>, app: &App, context: &Context) {
+    if event.trigger_source != PostConfirmationSource::ConfirmSignUp {
+        return;
+    }
+    let attributes = &event.request.user_attributes;
+    let Some(sub) = attributes.get("sub") else {
+        tracing::error!("the confirmed user has no sub; no profile written");
+        return;
+    };
+    let email = attributes.get("email").unwrap_or_default();
+    let profile = Profile {
+        sub: sub.to_owned(),
+        username: event.user_name.to_string(),
+        email: email.to_owned(),
+        created_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs()),
+        entitlements: Entitlements {
+            // Each company its own tenant; plans and roles are an operator's decision.
+            tenant: email
+                .rsplit_once('@')
+                .map_or("default", |(_, domain)| domain)
+                .to_ascii_lowercase(),
+            ..Entitlements::default()
+        },
+    };
+    match app.store.create_profile(&profile, time_left(context)).await {
+        Ok(Created::Now) => tracing::info!(sub, "profile created"),
+        Ok(Created::Before) => {
+            tracing::info!(sub, "profile exists already (a retried confirmation)")
+        }
+        Err(error) => tracing::error!(sub, %error, "profile not created"),
+    }
+    if let Some(group) = app.store.default_group() {
+        let added = app
+            .store
+            .add_to_group(
+                &event.user_pool_id,
+                &event.user_name,
+                group,
+                time_left(context),
+            )
+            .await;
+        if let Err(error) = added {
+            tracing::error!(sub, group, %error, "not added to the default group");
+        }
+    }
 }

@@ -1,57 +1,110 @@
-//! Pre token generation: claims and groups in the V1_0 form (ID token only) and the V3_0
-//! form (ID and access tokens, scopes, and machine-to-machine tokens).
+//! Pre token generation: the user's entitlements from the store (see [`crate::store`]) in
+//! the V1_0 form (ID token only) and the V2_0/V3_0 form (ID and access tokens, scopes), and
+//! machine-to-machine tokens in V3_0.
+//!
+//! Fails open, to the least a token can grant: when the store cannot be read within the
+//! time left, the tokens carry [`Entitlements::default`] (tier `free`, no roles) and the
+//! failure is logged. Refusing every sign-in while the store is down would be worse, and a
+//! token with fewer rights than the user has is safe.
 
 use cognito_trigger::{
-    PreTokenGenerationRequest, PreTokenGenerationV1Event, PreTokenGenerationV1Response,
+    Context, PreTokenGenerationRequest, PreTokenGenerationV1Event, PreTokenGenerationV1Response,
     PreTokenGenerationV2Event, PreTokenGenerationV2Response, PreTokenGenerationV3Event,
     TokenGenerationSource, cognito_trigger,
 };
 
-/// V1_0: adds the user's tier as a claim, hides the internal notes attribute, and puts
-/// verified users in a `verified` group (keeping their other groups).
+use crate::App;
+use crate::store::{Entitlements, time_left};
+
+/// The entitlements of the user the request is for: the stored ones, or the defaults for a
+/// user without a profile (or when the store cannot be read in time: failing open).
+async fn entitlements(
+    request: &PreTokenGenerationRequest<'_>,
+    app: &App,
+    context: &Context,
+) -> Entitlements {
+    let Some(sub) = request.user_attributes.get("sub") else {
+        return Entitlements::default();
+    };
+    match app.store.entitlements(sub, time_left(context)).await {
+        Ok(stored) => stored.unwrap_or_default(),
+        Err(error) => {
+            tracing::warn!(sub, %error, "entitlements unavailable; tokens get the defaults");
+            Entitlements::default()
+        }
+    }
+}
+
+/// V1_0: the tier, tenant and roles (space-separated) as ID token claims, the internal
+/// notes attribute hidden, and verified users in a `verified` group (keeping their other
+/// groups).
 #[cognito_trigger(PreTokenGeneration)]
-pub fn id_token_claims(event: &PreTokenGenerationV1Event<'_>) -> PreTokenGenerationV1Response {
-    let attributes = &event.request.user_attributes;
+pub async fn id_token_claims(
+    event: &PreTokenGenerationV1Event<'_>,
+    app: &App,
+    context: &Context,
+) -> PreTokenGenerationV1Response {
+    let entitlements = entitlements(&event.request, app, context).await;
     let response = PreTokenGenerationV1Response::new()
-        .add_claim("tier", attributes.get("custom:tier").unwrap_or("free"))
+        .add_claim("tier", entitlements.tier)
+        .add_claim("tenant", entitlements.tenant)
+        .add_claim("roles", entitlements.roles.join(" "))
         .suppress_claim("custom:internal_notes");
-    if attributes.is_true("email_verified") {
+    if event.request.user_attributes.is_true("email_verified") {
         response.add_group(&event.request, "verified")
     } else {
         response
     }
 }
 
-/// V3_0: for users, the tier in both tokens, the groups as an access token claim, no email
-/// in the access token, and a reports scope for admins; for machine-to-machine clients,
-/// the tenant they sent in `aws_client_metadata`.
+/// V3_0: for users, as [`user_token_claims_v2`]; for machine-to-machine clients, the tenant
+/// they sent in `aws_client_metadata`.
 #[cognito_trigger(PreTokenGenerationV3)]
-pub fn access_token_claims(event: &PreTokenGenerationV3Event<'_>) -> PreTokenGenerationV2Response {
+pub async fn access_token_claims(
+    event: &PreTokenGenerationV3Event<'_>,
+    app: &App,
+    context: &Context,
+) -> PreTokenGenerationV2Response {
     let request = &event.request;
     if event.trigger_source == TokenGenerationSource::ClientCredentials {
         let tenant = request.client_metadata.get("tenant").unwrap_or("default");
         return PreTokenGenerationV2Response::new().add_access_token_claim("tenant", tenant);
     }
-    user_token_claims(request)
+    user_token_claims(request, entitlements(request, app, context).await)
 }
 
-/// V2_0: the same user token changes as [`access_token_claims`], for pools on V2_0.
+/// V2_0: the tier and tenant in both tokens; in the access token the roles and groups as
+/// claims, no email, a scope `app/<role>` per role and `reports/admin` for the admins group.
 #[cognito_trigger(PreTokenGenerationV2)]
-pub fn user_token_claims_v2(event: &PreTokenGenerationV2Event<'_>) -> PreTokenGenerationV2Response {
-    user_token_claims(&event.request)
+pub async fn user_token_claims_v2(
+    event: &PreTokenGenerationV2Event<'_>,
+    app: &App,
+    context: &Context,
+) -> PreTokenGenerationV2Response {
+    user_token_claims(
+        &event.request,
+        entitlements(&event.request, app, context).await,
+    )
 }
 
-fn user_token_claims(request: &PreTokenGenerationRequest<'_>) -> PreTokenGenerationV2Response {
-    let tier = request.user_attributes.get("custom:tier").unwrap_or("free");
+fn user_token_claims(
+    request: &PreTokenGenerationRequest<'_>,
+    entitlements: Entitlements,
+) -> PreTokenGenerationV2Response {
     let groups: Vec<&str> = request.groups().collect();
-    let response = PreTokenGenerationV2Response::new()
-        .add_id_token_claim("tier", tier)
-        .add_access_token_claim("tier", tier)
+    let mut response = PreTokenGenerationV2Response::new()
+        .add_id_token_claim("tier", entitlements.tier.as_str())
+        .add_id_token_claim("tenant", entitlements.tenant.as_str())
+        .add_access_token_claim("tier", entitlements.tier)
+        .add_access_token_claim("tenant", entitlements.tenant)
+        .add_access_token_claim("roles", entitlements.roles.clone())
         .add_access_token_claim("groups", groups)
         .suppress_access_token_claim("email");
-    if request.is_member_of("admins") {
-        response.add_scope("reports/admin")
-    } else {
-        response
+    for role in &entitlements.roles {
+        response = response.add_scope(format!("app/{role}"));
     }
+    if request.is_member_of("admins") {
+        response = response.add_scope("reports/admin");
+    }
+    response
 }
