@@ -48,6 +48,7 @@ pub fn pool(app: App) -> Pool<App> {
         inbound_federation,
     )
     .samples(SAMPLE_EVENTS)
+    .deployment(store::deployment)
 }
 
 /// Serves one handler as its own function (with the samples of its trigger for the local

@@ -25,7 +25,8 @@ use std::time::Duration;
 
 use argon2::password_hash::{PasswordHashString, SaltString};
 use argon2::{Argon2, PasswordHasher as _, PasswordVerifier as _};
-use cognito_trigger::Context;
+use cognito_trigger::{CloudFormation, Context};
+use serde_json::json;
 
 /// How long a store call may take when the invocation has no deadline.
 const DEFAULT_LIMIT: Duration = Duration::from_secs(2);
@@ -51,6 +52,70 @@ pub fn time_left(context: &Context) -> Duration {
     context
         .remaining()
         .map_or(DEFAULT_LIMIT, |left| left.saturating_sub(ANSWER_MARGIN))
+}
+
+/// The stores in the pool's deployment template (`pool --template`): the users table and
+/// the legacy users table (kept when the stack is deleted), the `members` group in a pool
+/// the stack creates, the function's permissions (`dynamodb:GetItem` and `PutItem` on the
+/// users table, `GetItem` on the legacy table, `cognito-idp:AdminAddUserToGroup`), and the
+/// variables that name them.
+///
+/// ```
+/// let template = examples::pool(examples::App::in_memory()).cloudformation().to_json();
+/// let variables = &template["Resources"]["TriggerFunction"]["Properties"]["Environment"]["Variables"];
+/// assert_eq!(variables["USERS_TABLE"], serde_json::json!({"Ref": "UsersTable"}));
+/// assert_eq!(template["Resources"]["UsersTable"]["Type"], "AWS::DynamoDB::Table");
+/// ```
+#[must_use]
+pub fn deployment(template: CloudFormation) -> CloudFormation {
+    let table = |key: &str, why: &str| {
+        json!({
+            "Type": "AWS::DynamoDB::Table",
+            // Users' data outlives the stack.
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Metadata": {"com.aws.cloudformation.Context": {"why": why}},
+            "Properties": {
+                "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": key, "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+                "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true},
+                "SSESpecification": {"SSEEnabled": true},
+            },
+        })
+    };
+    let arn = |table: &str| json!({"Fn::GetAtt": [table, "Arn"]});
+    template
+        .resource(
+            "UsersTable",
+            table("pk", "User profiles with their entitlements, and the deny list"),
+        )
+        .resource(
+            "LegacyUsersTable",
+            table("username", "The legacy user store users migrate from"),
+        )
+        .resource(
+            "MembersGroup",
+            json!({
+                "Type": "AWS::Cognito::UserPoolGroup",
+                "Condition": "CreateUserPool",
+                "Metadata": {"com.aws.cloudformation.Context": {"why": "The default group post confirmation adds new users to (DEFAULT_GROUP)"}},
+                "Properties": {
+                    "UserPoolId": {"Ref": "UserPool"},
+                    "GroupName": "members",
+                    "Description": "Every confirmed user (post confirmation adds them)",
+                },
+            }),
+        )
+        .allow(&["dynamodb:GetItem", "dynamodb:PutItem"], arn("UsersTable"))
+        .allow(&["dynamodb:GetItem"], arn("LegacyUsersTable"))
+        .allow(
+            &["cognito-idp:AdminAddUserToGroup"],
+            CloudFormation::user_pools_arn(),
+        )
+        .environment("USERS_TABLE", json!({"Ref": "UsersTable"}))
+        .environment("LEGACY_USERS_TABLE", json!({"Ref": "LegacyUsersTable"}))
+        .environment("DEFAULT_GROUP", json!("members"))
 }
 
 /// What a user may do, as the tokens carry it.

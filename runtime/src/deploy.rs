@@ -82,6 +82,10 @@ fn why(purpose: &str) -> Value {
     json!({CONTEXT: {"why": purpose}})
 }
 
+/// The function serving the triggers Cognito waits for (and every trigger, unless the
+/// senders are split out).
+const MAIN_FUNCTION: &str = "TriggerFunction";
+
 /// One Lambda function of the template, and the triggers it serves.
 #[derive(Clone, Debug)]
 struct Function {
@@ -139,6 +143,11 @@ impl Function {
 pub struct CloudFormation {
     kinds: Vec<TriggerKind>,
     senders: Vec<TriggerKind>,
+    /// What the handlers need beyond the triggers: resources, IAM statements and
+    /// environment variables for `TriggerFunction`.
+    resources: Map<String, Value>,
+    statements: Vec<Value>,
+    environment: Map<String, Value>,
 }
 
 impl CloudFormation {
@@ -156,7 +165,93 @@ impl CloudFormation {
         Self {
             kinds: kinds.into_iter().collect(),
             senders: Vec::new(),
+            resources: Map::new(),
+            statements: Vec::new(),
+            environment: Map::new(),
         }
+    }
+
+    /// Adds a resource the handlers use (a table, a queue, a user pool group) under
+    /// `logical_id`, as CloudFormation defines it.
+    ///
+    /// ```
+    /// use cognito_trigger::{CloudFormation, TriggerKind};
+    /// use serde_json::json;
+    ///
+    /// let template = CloudFormation::new([TriggerKind::PostConfirmation])
+    ///     .resource("Profiles", json!({
+    ///         "Type": "AWS::DynamoDB::Table",
+    ///         "Properties": {
+    ///             "BillingMode": "PAY_PER_REQUEST",
+    ///             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+    ///             "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+    ///         },
+    ///     }))
+    ///     .to_json();
+    /// assert_eq!(template["Resources"]["Profiles"]["Type"], "AWS::DynamoDB::Table");
+    /// ```
+    #[must_use]
+    pub fn resource(mut self, logical_id: &str, definition: Value) -> Self {
+        self.resources.insert(logical_id.to_owned(), definition);
+        self
+    }
+
+    /// Lets `TriggerFunction` (the function serving the triggers Cognito waits for) do
+    /// `actions` on `resource` (an ARN: a string or an intrinsic function such as
+    /// `{"Fn::GetAtt": [id, "Arn"]}`), in an inline policy of its role.
+    ///
+    /// ```
+    /// use cognito_trigger::{CloudFormation, TriggerKind};
+    /// use serde_json::json;
+    ///
+    /// let template = CloudFormation::new([TriggerKind::PostConfirmation])
+    ///     .allow(&["dynamodb:PutItem"], json!({"Fn::GetAtt": ["Profiles", "Arn"]}))
+    ///     .to_json();
+    /// let policy = &template["Resources"]["TriggerFunctionRole"]["Properties"]["Policies"][0];
+    /// assert_eq!(policy["PolicyDocument"]["Statement"][0]["Action"], json!(["dynamodb:PutItem"]));
+    /// ```
+    #[must_use]
+    pub fn allow(mut self, actions: &[&str], resource: Value) -> Self {
+        self.statements.push(json!({
+            "Effect": "Allow",
+            "Action": actions,
+            "Resource": resource,
+        }));
+        self
+    }
+
+    /// Sets the environment variable `name` of `TriggerFunction` to `value` (a string or an
+    /// intrinsic function such as `{"Ref": id}`).
+    ///
+    /// ```
+    /// use cognito_trigger::{CloudFormation, TriggerKind};
+    /// use serde_json::json;
+    ///
+    /// let template = CloudFormation::new([TriggerKind::PostConfirmation])
+    ///     .environment("PROFILES_TABLE", json!({"Ref": "Profiles"}))
+    ///     .to_json();
+    /// let variables = &template["Resources"]["TriggerFunction"]["Properties"]["Environment"]["Variables"];
+    /// assert_eq!(variables["PROFILES_TABLE"], json!({"Ref": "Profiles"}));
+    /// ```
+    #[must_use]
+    pub fn environment(mut self, name: &str, value: Value) -> Self {
+        self.environment.insert(name.to_owned(), value);
+        self
+    }
+
+    /// The ARN pattern of this account's user pools in the stack's region, for
+    /// [`allow`](Self::allow) (Cognito API actions). A pattern, not the pool's own ARN: the
+    /// pool names the function, so a role naming the pool would make a dependency cycle.
+    ///
+    /// ```
+    /// use cognito_trigger::CloudFormation;
+    ///
+    /// let arn = CloudFormation::user_pools_arn();
+    /// assert!(arn["Fn::Sub"].as_str().unwrap().ends_with(":userpool/*"));
+    /// ```
+    #[must_use]
+    pub fn user_pools_arn() -> Value {
+        json!({"Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*"})
     }
 
     /// Serves `senders` (meant for the custom email and SMS senders) from a second function,
@@ -182,7 +277,7 @@ impl CloudFormation {
 
     fn functions(&self) -> Vec<Function> {
         let main = Function {
-            logical_id: "TriggerFunction",
+            logical_id: MAIN_FUNCTION,
             code_key: "CodeKey",
             kinds: (self.kinds.iter())
                 .filter(|kind| !self.senders.contains(kind))
@@ -198,6 +293,29 @@ impl CloudFormation {
             .into_iter()
             .filter(|function| !function.kinds.is_empty())
             .collect()
+    }
+
+    /// The resources, IAM statements and environment variables given for the main function.
+    fn add_dependencies(&self, resources: &mut Map<String, Value>) {
+        for (id, definition) in &self.resources {
+            resources.insert(id.clone(), definition.clone());
+        }
+        if !self.statements.is_empty() {
+            resources[&format!("{MAIN_FUNCTION}Role")]["Properties"]["Policies"] = json!([{
+                "PolicyName": "TriggerDependencies",
+                "PolicyDocument": {"Version": "2012-10-17", "Statement": self.statements},
+            }]);
+        }
+        if !self.environment.is_empty() {
+            let properties = &mut resources[MAIN_FUNCTION]["Properties"];
+            let variables = &mut properties["Environment"]["Variables"];
+            if !variables.is_object() {
+                *variables = Value::Object(Map::new());
+            }
+            for (name, value) in &self.environment {
+                variables[name] = value.clone();
+            }
+        }
     }
 
     /// The template, as JSON.
@@ -220,6 +338,9 @@ impl CloudFormation {
         let mut outputs = Map::new();
         for function in &functions {
             add_function(function, &mut resources, &mut outputs);
+            if function.logical_id == MAIN_FUNCTION {
+                self.add_dependencies(&mut resources);
+            }
         }
         let decrypting: Vec<&Function> = functions.iter().filter(|f| f.serves_a_sender()).collect();
         if !decrypting.is_empty() {
@@ -528,4 +649,50 @@ fn key_policy(decrypting_roles: &[String]) -> Value {
             },
         ],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dependencies_go_to_the_main_function_beside_the_sender_key() {
+        let template =
+            CloudFormation::new([TriggerKind::PreSignUp, TriggerKind::CustomEmailSender])
+                .environment("TABLE", json!({"Ref": "Table"}))
+                .allow(
+                    &["dynamodb:GetItem"],
+                    json!({"Fn::GetAtt": ["Table", "Arn"]}),
+                );
+        let one = template.to_json();
+        let variables =
+            &one["Resources"]["TriggerFunction"]["Properties"]["Environment"]["Variables"];
+        assert_eq!(variables["TABLE"], json!({"Ref": "Table"}));
+        assert_eq!(
+            variables[SENDER_KEY_ARN_VAR],
+            json!({"Fn::GetAtt": ["SenderKey", "Arn"]})
+        );
+
+        let split = template
+            .senders_function([TriggerKind::CustomEmailSender])
+            .to_json();
+        let resources = &split["Resources"];
+        assert!(resources["TriggerFunctionRole"]["Properties"]["Policies"].is_array());
+        assert!(
+            resources["SenderFunctionRole"]["Properties"]
+                .get("Policies")
+                .is_none()
+        );
+        let sender = &resources["SenderFunction"]["Properties"]["Environment"]["Variables"];
+        assert!(sender.get("TABLE").is_none());
+    }
+
+    #[test]
+    fn without_dependencies_the_roles_have_no_inline_policy() {
+        let template = CloudFormation::new([TriggerKind::PreSignUp]).to_json();
+        let role = &template["Resources"]["TriggerFunctionRole"]["Properties"];
+        assert!(role.get("Policies").is_none());
+        let function = &template["Resources"]["TriggerFunction"]["Properties"];
+        assert!(function.get("Environment").is_none());
+    }
 }

@@ -135,6 +135,8 @@ pub struct Pool<S = ()> {
     unhandled: Unhandled,
     settings: Settings,
     samples: &'static [(&'static str, &'static [u8])],
+    /// What the handlers need deployed beyond the triggers (`--template`).
+    deployment: fn(CloudFormation) -> CloudFormation,
 }
 
 /// Which handler takes each source of one trigger.
@@ -189,6 +191,7 @@ impl<S: Send + Sync + 'static> Pool<S> {
             unhandled: Unhandled::default(),
             settings: Settings::new(),
             samples: &[],
+            deployment: std::convert::identity,
         }
     }
 
@@ -597,7 +600,35 @@ impl<S: Send + Sync + 'static> Pool<S> {
     /// ```
     #[must_use]
     pub fn cloudformation(&self) -> CloudFormation {
-        CloudFormation::new(self.kinds())
+        (self.deployment)(CloudFormation::new(self.kinds()))
+    }
+
+    /// What the handlers need deployed beyond the triggers (tables, IAM permissions,
+    /// environment variables): `deployment` adds it to the pool's template
+    /// ([`Pool::cloudformation`], `--template`).
+    ///
+    /// ```
+    /// use cognito_trigger::{cognito_trigger, handler, CloudFormation, Pool, PostConfirmationEvent};
+    /// use serde_json::json;
+    ///
+    /// #[cognito_trigger(PostConfirmation)]
+    /// fn welcome(_event: &PostConfirmationEvent<'_>) {}
+    ///
+    /// fn audit_queue(template: CloudFormation) -> CloudFormation {
+    ///     template
+    ///         .resource("AuditQueue", json!({"Type": "AWS::SQS::Queue"}))
+    ///         .allow(&["sqs:SendMessage"], json!({"Fn::GetAtt": ["AuditQueue", "Arn"]}))
+    ///         .environment("AUDIT_QUEUE_URL", json!({"Ref": "AuditQueue"}))
+    /// }
+    ///
+    /// let pool = Pool::new().handler(handler!(welcome)).deployment(audit_queue);
+    /// let template = pool.cloudformation().to_json();
+    /// assert_eq!(template["Resources"]["AuditQueue"]["Type"], "AWS::SQS::Queue");
+    /// ```
+    #[must_use]
+    pub fn deployment(mut self, deployment: fn(CloudFormation) -> CloudFormation) -> Self {
+        self.deployment = deployment;
+        self
     }
 }
 

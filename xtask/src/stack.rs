@@ -292,8 +292,9 @@ fn deploy(aws: &Aws, name: &str, template: &Path) -> Result<(), String> {
             "{name}: {decrypters:?} may decrypt, not {role_arn} alone: {key_policy}"
         ));
     }
+    let tables = check_store_tables(aws, name, &resources)?;
     println!(
-        "    {name}: stack created for {pool_id}; function(s) invocable by that pool alone: {}; its LambdaConfig ({} entries) accepted by UpdateUserPool and read back; the key's grant and encryption for that pool alone, {role} alone decrypts",
+        "    {name}: stack created for {pool_id}; function(s) invocable by that pool alone: {}; its LambdaConfig ({} entries) accepted by UpdateUserPool and read back; the key's grant and encryption for that pool alone, {role} alone decrypts; {tables}",
         functions.len(),
         merged.as_object().map_or(0, serde_json::Map::len),
     );
@@ -319,4 +320,46 @@ fn wait_for(aws: &Aws, name: &str) -> Result<Vec<Value>, String> {
             _ => std::thread::sleep(Duration::from_millis(500)),
         }
     }
+}
+
+/// The example pool's stores (`examples::store::deployment`): each table the stack created
+/// exists, and the trigger function's environment names it.
+fn check_store_tables(aws: &Aws, name: &str, resources: &Value) -> Result<String, String> {
+    let physical = |logical: &str| {
+        resources["StackResources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["LogicalResourceId"] == logical)
+            .and_then(|r| r["PhysicalResourceId"].as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| format!("{name}: no {logical}"))
+    };
+    let function = physical("TriggerFunction")?;
+    let configuration = aws.call(&[
+        "lambda",
+        "get-function-configuration",
+        "--function-name",
+        &function,
+    ])?;
+    let variables = &configuration["Environment"]["Variables"];
+    let mut checked = Vec::new();
+    for (logical, variable) in [
+        ("UsersTable", "USERS_TABLE"),
+        ("LegacyUsersTable", "LEGACY_USERS_TABLE"),
+    ] {
+        let table = physical(logical)?;
+        aws.call(&["dynamodb", "describe-table", "--table-name", &table])?;
+        if variables[variable] != table.as_str() {
+            return Err(format!(
+                "{name}: {variable} is {}, not the stack's table {table}",
+                variables[variable]
+            ));
+        }
+        checked.push(variable);
+    }
+    Ok(format!(
+        "tables created and named by {}",
+        checked.join(" and ")
+    ))
 }
