@@ -361,11 +361,20 @@ fn simulated_e2e_flows() {
             )?;
             c.confirm_sign_up("bob@example.org", &delivery.code)
                 .map_err(|e| e.to_string())?;
-            let status = c.user("bob@example.org").ok_or("bob is gone")?.status;
+            let bob = c.user("bob@example.org").ok_or("bob is gone")?;
             expect(
-                status == UserStatus::Confirmed,
-                format!("bob is {status} after confirming"),
-            )
+                bob.status == UserStatus::Confirmed,
+                format!("bob is {} after confirming", bob.status),
+            )?;
+            let profile = store
+                .profile(&bob.attributes["sub"])
+                .ok_or("no profile for bob")?;
+            expect(
+                profile.email == "bob@example.org" && profile.entitlements.tenant == "example.org",
+                format!("bob's profile: {profile:?}"),
+            )?;
+            let groups = store.groups_of("bob@example.org");
+            expect(groups == ["members"], format!("bob's groups: {groups:?}"))
         },
     );
     run("sign-up rejected by pre sign-up", &mut cognito, &|c| {
@@ -509,6 +518,20 @@ fn simulated_e2e_flows() {
         c.verify_user_attribute("ada@example.com", "email", &delivery.code)
             .map_err(|e| e.to_string())
     });
+    run(
+        "migration refuses a wrong legacy password",
+        &mut cognito,
+        &|c| {
+            let refused = c.sign_in("carol@example.com", "migr4ted!pw");
+            expect(
+                refused
+                    .as_ref()
+                    .is_err_and(|e| e.to_string().contains("Incorrect username or password")),
+                format!("a wrong legacy password signed in: {refused:?}"),
+            )?;
+            expect(c.user("carol@example.com").is_none(), "carol was created")
+        },
+    );
     run("unknown user migrated at sign-in", &mut cognito, &|c| {
         let signed_in = c
             .sign_in("carol@example.com", "Migr4ted!pw")

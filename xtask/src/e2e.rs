@@ -22,6 +22,8 @@ use sha2::Digest as _;
 use crate::record::Recorder;
 use crate::watch::Watch;
 
+mod store;
+
 const WATCH_PORT: u16 = 9010;
 const MOTO_PORT: u16 = 5055;
 const COGNITO_PLAIN_PORT: u16 = 9229;
@@ -53,23 +55,26 @@ fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
     let tools = Tools::install(root, &dir)?;
 
     let pool_log = dir.join("pool.log");
-    let _watch = Watch::start(
-        root,
-        WATCH_PORT,
-        &pool_log,
-        &[
-            ("ALLOWED_DOMAINS", "example.com,example.org"),
-            ("AUTO_CONFIRM_DOMAINS", "example.com"),
-            ("CUSTOM_EMAIL", "true"),
-            ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
-            ("AWS_LAMBDA_LOG_LEVEL", "DEBUG"),
-        ],
-    )?;
+    let store_environment = store::pool_environment(COGNITO_PLAIN_PORT);
+    let mut environment = vec![
+        ("ALLOWED_DOMAINS", "example.com,example.org"),
+        ("AUTO_CONFIRM_DOMAINS", "example.com"),
+        ("CUSTOM_EMAIL", "true"),
+        ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+        ("AWS_LAMBDA_LOG_LEVEL", "DEBUG"),
+    ];
+    environment.extend(
+        store_environment
+            .iter()
+            .map(|(name, value)| (*name, value.as_str())),
+    );
+    let _watch = Watch::start(root, WATCH_PORT, &pool_log, &environment)?;
     let _moto = Service::start(
         Command::new(&tools.moto_server).args(["-H", "127.0.0.1", "-p", &MOTO_PORT.to_string()]),
         &dir.join("moto.log"),
         MOTO_PORT,
     )?;
+    store::seed(&tools)?;
     let kms = format!("http://127.0.0.1:{MOTO_PORT}");
     let key = tools.aws(
         &kms,
@@ -138,7 +143,9 @@ fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
         deliveries: Vec::new(),
     };
     let (pool_id, client_id) = e2e.create_pool(&plain)?;
+    e2e.create_default_group(&plain, &pool_id)?;
     e2e.flows_on_plain(&plain, &pool_id, &client_id);
+    e2e.flows_on_store(&plain, &pool_id, &client_id);
     e2e.check_deliveries(&plain);
     let agreement = e2e.simulator_agrees(root, &dir, &triggers);
     e2e.flows
@@ -611,15 +618,17 @@ impl E2e<'_> {
                     plain,
                     client,
                     "ada@example.com",
-                    &[
-                        "Name=custom:tier,Value=gold",
-                        "Name=custom:internal_notes,Value=vip",
-                    ],
+                    &["Name=custom:internal_notes,Value=vip"],
                 )?;
                 let status = e.status(plain, pool, "ada@example.com")?;
                 expect(
                     status == "CONFIRMED",
                     format!("ada is {status}, not CONFIRMED"),
+                )?;
+                let sub = e.sub_of(plain, pool, "ada@example.com")?;
+                expect(
+                    e.profile(&sub)?.is_some(),
+                    "no profile for ada in the users table",
                 )
             },
         );
@@ -655,6 +664,18 @@ impl E2e<'_> {
                 expect(
                     status == "CONFIRMED",
                     format!("bob is {status} after confirming"),
+                )?;
+                let sub = e.sub_of(plain, pool, "bob@example.org")?;
+                let profile = e.profile(&sub)?.ok_or("no profile for bob")?;
+                expect(
+                    profile["email"]["S"] == "bob@example.org"
+                        && profile["tenant"]["S"] == "example.org",
+                    format!("bob's profile: {profile}"),
+                )?;
+                let groups = e.groups_of(plain, pool, "bob@example.org")?;
+                expect(
+                    groups == [store::DEFAULT_GROUP],
+                    format!("bob's groups: {groups:?}"),
                 )
             },
         );
@@ -694,7 +715,12 @@ impl E2e<'_> {
             |e| {
                 let auth = e.password_sign_in(plain, client, "ada@example.com", "Passw0rd!e2e")?;
                 let claims = jwt_claims(&auth["AuthenticationResult"]["IdToken"])?;
-                expect(claims["tier"] == "gold", format!("no tier claim: {claims}"))?;
+                // The profile post confirmation wrote: the default tier, the email's domain
+                // as the tenant.
+                expect(
+                    claims["tier"] == "free" && claims["tenant"] == "example.com",
+                    format!("not the stored entitlements: {claims}"),
+                )?;
                 expect(
                     claims.get("custom:internal_notes").is_none(),
                     format!("custom:internal_notes not suppressed: {claims}"),
@@ -705,32 +731,46 @@ impl E2e<'_> {
                 )
             },
         );
-        self.flow("refresh", &["TokenGeneration_RefreshTokens"], |e| {
-            let auth = e.password_sign_in(plain, client, "ada@example.com", "Passw0rd!e2e")?;
-            let token = auth["AuthenticationResult"]["RefreshToken"]
-                .as_str()
-                .ok_or("no refresh token")?
-                .to_owned();
-            let parameters = format!("REFRESH_TOKEN={token}");
-            let refreshed = e.aws(
-                plain,
-                &[
-                    "cognito-idp",
-                    "initiate-auth",
-                    "--client-id",
-                    client,
-                    "--auth-flow",
-                    "REFRESH_TOKEN_AUTH",
-                    "--auth-parameters",
-                    &parameters,
-                ],
-            )?;
-            let claims = jwt_claims(&refreshed["AuthenticationResult"]["IdToken"])?;
-            expect(
-                claims["tier"] == "gold",
-                format!("no tier claim after refresh: {claims}"),
-            )
-        });
+        self.flow(
+            "entitlements changed in the store, then refresh",
+            &[
+                "TokenGeneration_Authentication",
+                "TokenGeneration_RefreshTokens",
+            ],
+            |e| {
+                let sub = e.sub_of(plain, pool, "ada@example.com")?;
+                e.set_entitlements(&sub, "gold", &["editor"])?;
+                let auth = e.password_sign_in(plain, client, "ada@example.com", "Passw0rd!e2e")?;
+                let claims = jwt_claims(&auth["AuthenticationResult"]["IdToken"])?;
+                expect(
+                    claims["tier"] == "gold" && claims["roles"] == "editor",
+                    format!("the change did not reach the token: {claims}"),
+                )?;
+                let token = auth["AuthenticationResult"]["RefreshToken"]
+                    .as_str()
+                    .ok_or("no refresh token")?
+                    .to_owned();
+                let parameters = format!("REFRESH_TOKEN={token}");
+                let refreshed = e.aws(
+                    plain,
+                    &[
+                        "cognito-idp",
+                        "initiate-auth",
+                        "--client-id",
+                        client,
+                        "--auth-flow",
+                        "REFRESH_TOKEN_AUTH",
+                        "--auth-parameters",
+                        &parameters,
+                    ],
+                )?;
+                let claims = jwt_claims(&refreshed["AuthenticationResult"]["IdToken"])?;
+                expect(
+                    claims["tier"] == "gold",
+                    format!("no tier claim after refresh: {claims}"),
+                )
+            },
+        );
         self.flow(
             "admin create user, new password challenge",
             &["CustomMessage_AdminCreateUser"],
@@ -869,6 +909,27 @@ impl E2e<'_> {
                     ],
                 )
                 .map(drop)
+            },
+        );
+        self.flow(
+            "migration refuses a wrong legacy password",
+            &["UserMigration_Authentication"],
+            |e| {
+                let (username, password) = store::LEGACY_USER;
+                let refused = e.password_sign_in(plain, client, username, &password.to_lowercase());
+                expect(
+                    refused
+                        .as_ref()
+                        .is_err_and(|m| m.contains("NotAuthorizedException")),
+                    format!("a wrong legacy password signed in: {refused:?}"),
+                )?;
+                let lookup = e.status(plain, pool, username);
+                expect(
+                    lookup
+                        .as_ref()
+                        .is_err_and(|m| m.contains("UserNotFoundException")),
+                    format!("carol was created: {lookup:?}"),
+                )
             },
         );
         self.flow(
