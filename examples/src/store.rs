@@ -292,6 +292,20 @@ pub enum StoreError {
     Corrupt(&'static str),
 }
 
+/// What the store on AWS works on ([`Store::aws`]): the environment's `USERS_TABLE`,
+/// `LEGACY_USERS_TABLE` and `DEFAULT_GROUP` in [`Store::from_env`].
+#[cfg(feature = "store")]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreNames {
+    /// The users table: profiles (`pk = "user#<sub>"`) and the deny list
+    /// (`pk = "deny#<username>"`).
+    pub users_table: String,
+    /// The legacy users table (key `username`); without it nobody migrates.
+    pub legacy_users_table: Option<String>,
+    /// The group confirmed users join; without it they join none.
+    pub default_group: Option<String>,
+}
+
 /// The example handlers' stores: DynamoDB and the Cognito API, or memory.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -321,16 +335,20 @@ impl Store {
         let users_table = std::env::var("USERS_TABLE").ok().filter(|t| !t.is_empty());
         #[cfg(feature = "store")]
         if let Some(users_table) = users_table {
-            let store = aws::AwsStore::from_env(users_table).await;
+            let optional = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+            let names = StoreNames {
+                users_table,
+                legacy_users_table: optional("LEGACY_USERS_TABLE"),
+                default_group: optional("DEFAULT_GROUP"),
+            };
             tracing::info!(
-                users_table = store.users_table,
-                legacy_users_table = store.legacy_users_table.as_deref(),
-                default_group = store.default_group.as_deref(),
+                users_table = names.users_table,
+                legacy_users_table = names.legacy_users_table.as_deref(),
+                default_group = names.default_group.as_deref(),
                 "stores: DynamoDB and the Cognito API"
             );
-            return Self {
-                backend: Backend::Aws(store),
-            };
+            let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+            return Self::aws(&sdk, names);
         }
         #[cfg(not(feature = "store"))]
         if users_table.is_some() {
@@ -344,6 +362,28 @@ impl Store {
              no legacy users to migrate"
         );
         Self::from(MemoryStore::default())
+    }
+
+    /// The store on AWS: DynamoDB tables and the Cognito API, through clients built here
+    /// from `sdk` (once: build the store at cold start).
+    ///
+    /// ```
+    /// use examples::store::{Store, StoreNames};
+    ///
+    /// let sdk = aws_config::SdkConfig::builder()
+    ///     .behavior_version(aws_config::BehaviorVersion::latest())
+    ///     .region(aws_config::Region::new("eu-west-1"))
+    ///     .build();
+    /// let names = StoreNames { users_table: "users".into(), legacy_users_table: None, default_group: None };
+    /// let store = Store::aws(&sdk, names);
+    /// assert!(store.memory().is_none());
+    /// ```
+    #[cfg(feature = "store")]
+    #[must_use]
+    pub fn aws(sdk: &aws_config::SdkConfig, names: StoreNames) -> Self {
+        Self {
+            backend: Backend::Aws(aws::AwsStore::new(sdk, names)),
+        }
     }
 
     /// The memory store behind this store, if that is what it is.
@@ -754,15 +794,15 @@ mod aws {
     use aws_sdk_dynamodb as dynamodb;
     use dynamodb::types::AttributeValue;
 
-    use super::{Created, Entitlements, LegacyUser, Profile, StoreError};
+    use super::{Created, Entitlements, LegacyUser, Profile, StoreError, StoreNames};
 
     /// The clients, built once at cold start, and the names they work on.
     #[derive(Debug, Clone)]
     pub(super) struct AwsStore {
         dynamodb: dynamodb::Client,
         cognito: cognito::Client,
-        pub(super) users_table: String,
-        pub(super) legacy_users_table: Option<String>,
+        users_table: String,
+        legacy_users_table: Option<String>,
         pub(super) default_group: Option<String>,
     }
 
@@ -775,15 +815,13 @@ mod aws {
     }
 
     impl AwsStore {
-        pub(super) async fn from_env(users_table: String) -> Self {
-            let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-            let optional = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        pub(super) fn new(sdk: &aws_config::SdkConfig, names: StoreNames) -> Self {
             Self {
-                dynamodb: dynamodb::Client::new(&sdk),
-                cognito: cognito::Client::new(&sdk),
-                users_table,
-                legacy_users_table: optional("LEGACY_USERS_TABLE"),
-                default_group: optional("DEFAULT_GROUP"),
+                dynamodb: dynamodb::Client::new(sdk),
+                cognito: cognito::Client::new(sdk),
+                users_table: names.users_table,
+                legacy_users_table: names.legacy_users_table,
+                default_group: names.default_group,
             }
         }
 

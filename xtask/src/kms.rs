@@ -1,7 +1,8 @@
 //! `cargo xtask ci`'s `kms` step: the runtime's `kms` feature (the custom senders' codes,
 //! decrypted with the AWS Encryption SDK) tested against moto's KMS, its unit tests and doc
-//! examples, and the example `senders` function delivering through moto's SES and SNS; and
-//! clippy with every feature on.
+//! examples, and the example `senders` function delivering through moto's SES and SNS; the
+//! example pool's stores (feature `store`) on moto's DynamoDB; and clippy with every
+//! feature on.
 //! A step of its own because the feature builds the AWS Encryption SDK, which the rest of
 //! the suite does not need.
 
@@ -35,6 +36,8 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
             "kms",
             "--test",
             "senders",
+            "--test",
+            "store",
         ][..],
         &[
             "test",
