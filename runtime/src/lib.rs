@@ -226,6 +226,10 @@ macro_rules! pool {
 /// stdout stays clean. Every invocation's lines carry its span: trigger, triggerSource,
 /// userPoolId, clientId, requestId and handler.
 ///
+/// `RUST_LOG` takes a level (`debug`) or per-target levels (`warn,cognito_trigger=debug`),
+/// not `tracing-subscriber`'s span and field filters: those need a regular expression
+/// engine, which would weigh more than the rest of the logging in every function.
+///
 /// Started from a terminal outside Lambda with neither variable set, only warnings and
 /// errors are shown, so that the handlers' `INFO` lines do not interleave the local run
 /// mode's report; `RUST_LOG=info` shows them.
@@ -239,18 +243,81 @@ macro_rules! pool {
 /// assert!(tracing::dispatcher::has_been_set());
 /// ```
 pub fn init_logging() {
-    use lambda_runtime::tracing::subscriber::fmt::writer::MakeWriterExt as _;
+    use lambda_runtime::tracing::subscriber::{fmt, layer::SubscriberExt as _};
     use std::io::IsTerminal as _;
 
-    let level_asked = ["AWS_LAMBDA_LOG_LEVEL", "RUST_LOG"]
-        .iter()
-        .any(|name| std::env::var_os(name).is_some());
-    let on_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
-    if !level_asked && !on_lambda && std::io::stderr().is_terminal() {
-        let warnings_and_errors = std::io::stderr.with_max_level(tracing::Level::WARN);
-        lambda_runtime::tracing::init_default_subscriber_with_writer(warnings_and_errors);
+    let asked = std::env::var("AWS_LAMBDA_LOG_LEVEL")
+        .or_else(|_| std::env::var("RUST_LOG"))
+        .ok();
+    let quiet = asked.is_none()
+        && std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none()
+        && std::io::stderr().is_terminal();
+    let filter = log_filter(asked.as_deref(), quiet);
+    let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let layer = fmt::layer()
+        .with_target(false)
+        .without_time()
+        .with_writer(std::io::stderr);
+    let registry = lambda_runtime::tracing::subscriber::registry().with(filter);
+    // A subscriber set earlier (by the user) is kept.
+    let _ = if json {
+        tracing::subscriber::set_global_default(registry.with(layer.json()))
     } else {
-        lambda_runtime::tracing::init_default_subscriber_with_writer(std::io::stderr);
+        tracing::subscriber::set_global_default(registry.with(layer))
+    };
+}
+
+/// The filter for `asked` (`AWS_LAMBDA_LOG_LEVEL` or `RUST_LOG`): `INFO` when nothing is
+/// asked (`WARN` when `quiet`) or when it cannot be read; Lambda's `FATAL` is `ERROR`.
+fn log_filter(
+    asked: Option<&str>,
+    quiet: bool,
+) -> lambda_runtime::tracing::subscriber::filter::Targets {
+    use lambda_runtime::tracing::subscriber::filter::Targets;
+
+    let default = if quiet {
+        tracing::Level::WARN
+    } else {
+        tracing::Level::INFO
+    };
+    match asked.map(str::trim) {
+        Some(level) if level.eq_ignore_ascii_case("fatal") => {
+            Targets::new().with_default(tracing::Level::ERROR)
+        }
+        Some(directives) if !directives.is_empty() => directives
+            .parse()
+            .unwrap_or_else(|_| Targets::new().with_default(default)),
+        _ => Targets::new().with_default(default),
+    }
+}
+
+#[cfg(test)]
+mod logging_tests {
+    use super::log_filter;
+    use tracing::Level;
+
+    #[test]
+    fn the_filter_reads_levels_and_per_target_levels() {
+        let enabled = |asked: Option<&str>, quiet: bool, target: &str, level: Level| {
+            log_filter(asked, quiet).would_enable(target, &level)
+        };
+        assert!(enabled(None, false, "examples", Level::INFO));
+        assert!(!enabled(None, false, "examples", Level::DEBUG));
+        assert!(!enabled(None, true, "examples", Level::INFO));
+        assert!(enabled(None, true, "examples", Level::WARN));
+        assert!(enabled(Some("DEBUG"), true, "examples", Level::DEBUG));
+        assert!(!enabled(Some("FATAL"), false, "examples", Level::WARN));
+        assert!(enabled(Some("FATAL"), false, "examples", Level::ERROR));
+        let per_target = Some("warn,cognito_trigger=debug");
+        assert!(enabled(per_target, false, "cognito_trigger", Level::DEBUG));
+        assert!(!enabled(per_target, false, "hyper", Level::INFO));
+        // Unreadable: the default, not silence.
+        assert!(enabled(
+            Some("cognito_trigger=loud"),
+            false,
+            "examples",
+            Level::INFO
+        ));
     }
 }
 
