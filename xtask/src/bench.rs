@@ -80,7 +80,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
         ("baseline-trigger", &[&BASELINE][..]),
     ] {
         let target = out.join(format!("clean-{package}"));
-        let seconds = clean_build(root, package, &target)?;
+        let seconds = clean_build(root, package, &target, &[])?;
         build_time.insert(programs[0].key.to_owned(), json!(seconds));
         for program in programs {
             let built = target.join("release").join(program.binary);
@@ -95,7 +95,14 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     }
     // A user's crate: one handler on this runtime, like for like with the baseline crate.
     let target = out.join("clean-minimal");
-    let minimal = clean_build(root, "minimal-trigger", &target)?;
+    let minimal = clean_build(root, "minimal-trigger", &target, &[])?;
+    // The same crate with the custom senders' decryption (the runtime's `kms` feature).
+    let minimal_kms = clean_build(
+        root,
+        "minimal-trigger",
+        &target,
+        &["--features", "cognito-trigger/kms"],
+    )?;
     let _ = std::fs::remove_dir_all(&target);
     println!("    cold starts ({COLD_START_TRIALS} alternating runs each) and peak RSS");
     let event = std::fs::read(root.join("examples/events/PreSignUp_SignUp.json"))
@@ -125,6 +132,8 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
             "ours_minimal_crate": minimal,
             "baseline": baseline_build,
             "ours_minimal_crate_over_baseline": baseline_build.map(|b| minimal / b),
+            "ours_minimal_crate_with_kms": minimal_kms,
+            "ours_minimal_crate_with_kms_over_baseline": baseline_build.map(|b| minimal_kms / b),
         },
         "load": std::fs::read(out.join("load.json")).ok().and_then(|b| serde_json::from_slice::<Value>(&b).ok()),
         "machine": machine(),
@@ -177,12 +186,13 @@ fn per_trigger(root: &Path) -> Result<Value, String> {
 
 /// A clean release build of `package` (every binary in it, with everything they depend on)
 /// in `target`, in seconds.
-fn clean_build(root: &Path, package: &str, target: &Path) -> Result<f64, String> {
+fn clean_build(root: &Path, package: &str, target: &Path, extra: &[&str]) -> Result<f64, String> {
     let _ = std::fs::remove_dir_all(target);
     let started = Instant::now();
     crate::exec(
         Command::new("cargo")
             .args(["build", "--release", "--locked", "--package", package])
+            .args(extra)
             .env("CARGO_TARGET_DIR", target)
             .current_dir(root),
     )?;
@@ -671,10 +681,13 @@ fn markdown(summary: &Value) -> String {
         md,
         "\nA user's crate (`tests/minimal`: one pre sign-up handler on this runtime, as the\n\
          README shows it) builds clean in release in {} s, against {} s for the baseline crate:\n\
-         {} times.",
+         {} times. With the custom senders' decryption (`--features cognito-trigger/kms`: the\n\
+         AWS Encryption SDK and the KMS client) it takes {} s, {} times the baseline.",
         number(&build["ours_minimal_crate"], 1),
         number(&build["baseline"], 1),
         number(&build["ours_minimal_crate_over_baseline"], 2),
+        number(&build["ours_minimal_crate_with_kms"], 1),
+        number(&build["ours_minimal_crate_with_kms_over_baseline"], 2),
     );
     let weights = &summary["symbol_weights"];
     let _ = writeln!(
