@@ -13,11 +13,7 @@
 #![allow(clippy::unwrap_used, clippy::print_stderr)]
 
 use std::collections::HashMap;
-use std::io::Write as _;
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use aws_esdk::material_providers::client::Client as MaterialProviders;
 use aws_esdk::material_providers::types::{
@@ -28,100 +24,22 @@ use cognito_trigger::{
     Context, CustomEmailSenderEvent, CustomSmsSenderEvent, TriggerError, cognito_trigger, handler,
     invoke,
 };
-use cognito_trigger_tests::workspace_root;
 
 const POOL: &str = "us-east-1_Pool0001";
 const OTHER_POOL: &str = "us-east-1_Pool0002";
 
-/// A moto_server of this test's own, stopped (by its handle) when dropped.
-struct Moto {
-    child: Child,
-    endpoint: String,
-}
+#[path = "../examples/tests/support/moto.rs"]
+mod support_moto;
 
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use support_moto::Moto;
 
-/// Whether a missing moto_server fails the tests: on CI, or when asked.
-fn moto_required() -> bool {
-    match std::env::var("COGNITO_TRIGGER_MOTO").as_deref() {
-        Ok("required") => true,
-        Ok("optional") => false,
-        _ => std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "false" | "0")),
-    }
-}
-
-fn moto_server() -> Option<PathBuf> {
-    let given = std::env::var_os("MOTO_SERVER").map(PathBuf::from);
-    let venv = workspace_root().join("target/tools/e2e/bin/moto_server");
-    let candidates = given
-        .into_iter()
-        .chain([venv, PathBuf::from("moto_server")]);
-    candidates.into_iter().find(|p| {
-        Command::new(p)
-            .arg("--help")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    })
-}
-
-static NOTICE: std::sync::Once = std::sync::Once::new();
-
-/// Starts moto_server on a free port, or says loudly why not (and fails when required).
 fn moto() -> Option<Moto> {
-    let Some(program) = moto_server() else {
-        assert!(
-            !moto_required(),
-            "moto_server is required here (CI, or COGNITO_TRIGGER_MOTO=required) and is \
-             neither in target/tools/e2e nor on PATH: `cargo xtask e2e` installs it, or \
-             `pip install 'moto[server]'`"
-        );
-        // Once per program, past the harness's capture, so a plain `cargo test` shows it.
-        NOTICE.call_once(|| {
-            let _ = writeln!(
-                std::io::stderr(),
-                "note (kms): moto_server not found (MOTO_SERVER, target/tools/e2e or PATH): \
-                 these tests passed WITHOUT checking anything. Install it with \
-                 `pip install 'moto[server]'` or `cargo xtask e2e`; CI always runs them."
-            );
-        });
-        return None;
-    };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(program)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let moto = Moto {
-        child,
-        endpoint: format!("http://127.0.0.1:{port}"),
-    };
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "moto_server did not listen on {port} within 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(moto)
+    Moto::start("kms")
 }
 
 async fn sdk(moto: &Moto) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(&moto.endpoint)
+        .endpoint_url(moto.endpoint())
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_kms::config::Credentials::new(
             "testing", "testing", None, None, "moto",
@@ -300,7 +218,7 @@ async fn the_key_is_given_by_its_arn_from_the_environment_or_explicitly() {
                 "decrypts_with_the_key_arn_from_the_environment",
             ])
             .env("KEY_ARN", key_arn)
-            .env("TEST_KMS_ENDPOINT", &moto.endpoint)
+            .env("TEST_KMS_ENDPOINT", moto.endpoint())
             .env("TEST_CODE", &code)
             .env("TEST_EXPECT", expected)
             .output()

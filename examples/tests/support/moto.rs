@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+static NOTICE: std::sync::Once = std::sync::Once::new();
+
 /// A running moto_server, stopped when dropped.
 pub(crate) struct Moto {
     child: Child,
@@ -34,11 +36,15 @@ impl Moto {
                 "moto_server is required here (CI, or COGNITO_TRIGGER_MOTO=required) and was \
                  not found: `pip install 'moto[server]'` or `cargo xtask e2e`"
             );
-            let _ = writeln!(
-                std::io::stderr(),
-                "note ({test}): moto_server not found (MOTO_SERVER, target/tools/e2e or PATH): \
-                 this test passed WITHOUT checking anything"
-            );
+            // Once per test program, past the harness's capture, so `cargo test` shows it.
+            NOTICE.call_once(|| {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "note ({test}): moto_server not found (MOTO_SERVER, target/tools/e2e or \
+                     PATH): these tests passed WITHOUT checking anything. Install it with \
+                     `pip install 'moto[server]'` or `cargo xtask e2e`; CI always runs them."
+                );
+            });
             return None;
         };
         let port = TcpListener::bind("127.0.0.1:0")
