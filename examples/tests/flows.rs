@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use cognito_trigger::testing::{Cognito, UserStatus};
+use cognito_trigger::testing::{Cognito, Tokens, UserStatus};
 use cognito_trigger::{CustomEmailSender, CustomSmsSender, PreTokenGenerationV1, Trigger};
 use examples::App;
 use examples::store::{Entitlements, LegacyUser, MemoryStore, Store};
@@ -124,6 +124,15 @@ fn a_blocked_user_cannot_sign_in() {
     );
 }
 
+/// The tokens `username` gets for signing in with `password` (no challenge expected).
+fn tokens_of(cognito: &mut Cognito<App>, username: &str, password: &str) -> Tokens {
+    cognito
+        .sign_in(username, password)
+        .unwrap()
+        .tokens()
+        .unwrap()
+}
+
 /// The `sub` the simulated pool gave `username`.
 fn sub_of(cognito: &Cognito<App>, username: &str) -> String {
     cognito.user(username).unwrap().attributes["sub"].clone()
@@ -151,11 +160,7 @@ fn v3_tokens_carry_the_stored_entitlements_and_admins_get_the_reports_scope() {
     cognito
         .admin_add_user_to_group("ada@example.com", "admins")
         .unwrap();
-    let tokens = cognito
-        .sign_in("ada@example.com", "Passw0rd!")
-        .unwrap()
-        .tokens()
-        .unwrap();
+    let tokens = tokens_of(&mut cognito, "ada@example.com", "Passw0rd!");
     assert_eq!(tokens.id_token["tier"], "gold");
     assert_eq!(tokens.id_token["tenant"], "example.com");
     assert_eq!(tokens.access_token["tier"], "gold");
@@ -191,22 +196,14 @@ fn a_confirmed_user_gets_one_profile_and_the_default_group_and_changing_it_chang
     assert_eq!(profile.entitlements.tenant, "example.org");
     assert_eq!(store.groups_of("bob@example.org"), ["members"]);
 
-    let tokens = cognito
-        .sign_in("bob@example.org", "Passw0rd!")
-        .unwrap()
-        .tokens()
-        .unwrap();
+    let tokens = tokens_of(&mut cognito, "bob@example.org", "Passw0rd!");
     assert_eq!(tokens.id_token["tier"], "free");
     let gold = Entitlements {
         tier: "gold".to_owned(),
         ..profile.entitlements.clone()
     };
     store.set_entitlements(&sub, "bob@example.org", gold);
-    let tokens = cognito
-        .sign_in("bob@example.org", "Passw0rd!")
-        .unwrap()
-        .tokens()
-        .unwrap();
+    let tokens = tokens_of(&mut cognito, "bob@example.org", "Passw0rd!");
     assert_eq!(tokens.id_token["tier"], "gold");
     assert_eq!(tokens.id_token["tenant"], "example.org");
 }
@@ -267,11 +264,7 @@ fn without_stored_data_nobody_migrates_and_tokens_carry_the_defaults() {
         "Passw0rd!",
         &[("email", "mallory@example.com")],
     );
-    let tokens = cognito
-        .sign_in("mallory@example.com", "Passw0rd!")
-        .unwrap()
-        .tokens()
-        .unwrap();
+    let tokens = tokens_of(&mut cognito, "mallory@example.com", "Passw0rd!");
     assert_eq!(tokens.id_token["tier"], "free");
     assert_eq!(tokens.id_token["tenant"], "default");
 }

@@ -571,8 +571,14 @@ impl E2e<'_> {
         self.aws(cognito, &args)
     }
 
-    fn status(&self, cognito: &CognitoLocal, pool: &str, username: &str) -> Result<String, String> {
-        let user = self.aws(
+    /// What `admin-get-user` says of `username`.
+    fn admin_get_user(
+        &self,
+        cognito: &CognitoLocal,
+        pool: &str,
+        username: &str,
+    ) -> Result<Value, String> {
+        self.aws(
             cognito,
             &[
                 "cognito-idp",
@@ -582,7 +588,11 @@ impl E2e<'_> {
                 "--username",
                 username,
             ],
-        )?;
+        )
+    }
+
+    fn status(&self, cognito: &CognitoLocal, pool: &str, username: &str) -> Result<String, String> {
+        let user = self.admin_get_user(cognito, pool, username)?;
         Ok(user["UserStatus"].as_str().unwrap_or_default().to_owned())
     }
 

@@ -118,17 +118,7 @@ impl E2e<'_> {
         pool: &str,
         username: &str,
     ) -> Result<String, String> {
-        let user = self.aws(
-            cognito,
-            &[
-                "cognito-idp",
-                "admin-get-user",
-                "--user-pool-id",
-                pool,
-                "--username",
-                username,
-            ],
-        )?;
+        let user = self.admin_get_user(cognito, pool, username)?;
         user["UserAttributes"]
             .as_array()
             .into_iter()
