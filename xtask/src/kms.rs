@@ -58,6 +58,8 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
             "kms",
             // The README's "Custom senders" example, with the feature on.
             "ReadmeDoctests",
+            // The example stores' examples that need the `store` feature.
+            "store::Store::aws",
         ][..],
     ] {
         println!("    cargo {}", args.join(" "));
