@@ -312,3 +312,77 @@ async fn a_sender_given_the_wrong_key_logs_an_internal_error_and_no_secret() {
             .is_none_or(Vec::is_empty)
     );
 }
+
+/// The deployment needs none of the configuration: `senders --template`, `--lambda-config`
+/// and `--help` work with no environment at all (the state is built on the first event).
+#[test]
+fn the_deployment_needs_no_configuration() {
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:senders";
+    for args in [&["--template"][..], &["--lambda-config", arn], &["--help"]] {
+        let output = Command::new(env!("CARGO_BIN_EXE_senders"))
+            .args(args)
+            .env_clear()
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(stderr.is_empty(), "{args:?}: {stderr}");
+        if args[0] != "--help" {
+            let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+            let config = if args[0] == "--template" {
+                json["Resources"]["UserPool"]["Properties"]["LambdaConfig"].clone()
+            } else {
+                json
+            };
+            assert_eq!(
+                config["CustomEmailSender"]["LambdaVersion"], "V1_0",
+                "{config}"
+            );
+            assert!(config["CustomSMSSender"].is_object(), "{config}");
+        }
+    }
+}
+
+/// Without its configuration, the function answers each event with an internal error (no
+/// code reaches the answer or the log) and says once, on stderr, what is missing.
+#[test]
+fn an_event_without_configuration_is_an_internal_error() {
+    let line = event(
+        "CustomEmailSender_SignUp",
+        "ada",
+        "bm90LWEtY29kZQ==",
+        json!({"email": "ada@example.com"}),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_senders"))
+        .env_clear()
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = format!("{line}\n{line}\n");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stdout}\n{stderr}");
+    let answers: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 2, "{stdout}");
+    for answer in &answers {
+        assert_eq!(answer["errorType"], "InternalError", "{stdout}");
+    }
+    assert!(!stdout.contains("KEY_ARN"), "{stdout}");
+    assert_eq!(stderr.matches("KEY_ARN").count(), 1, "{stderr}");
+    assert!(!stderr.contains("bm90LWEtY29kZQ"), "{stderr}");
+}

@@ -166,7 +166,38 @@ macro_rules! handler {
 /// claim the same trigger source do not compile.
 ///
 /// `pool![a, b, c]` builds `Pool::new()` with the handlers of functions `a`, `b` and `c`;
-/// `pool!(state = expr; a, b)` builds `Pool::with_state(expr)`.
+/// `pool!(state = expr; a, b)` builds `Pool::with_state(expr)`;
+/// `pool!(state_from = init; a, b)` builds [`Pool::with_state_from(init)`](Pool::with_state_from),
+/// whose state `init` builds when the pool first serves an event:
+///
+/// ```
+/// use cognito_trigger::{cognito_trigger, pool, Context, PreSignUpEvent, PreSignUpResponse};
+///
+/// struct Config { domain: String }
+///
+/// async fn config_from_env() -> Result<Config, std::env::VarError> {
+///     let domain = std::env::var("ALLOWED_DOMAIN").unwrap_or_else(|_| "@example.com".to_owned());
+///     Ok(Config { domain })
+/// }
+///
+/// #[cognito_trigger(PreSignUp)]
+/// fn sign_up(event: &PreSignUpEvent<'_>, config: &Config) -> PreSignUpResponse {
+///     let ours = event.request.user_attributes.get("email").is_some_and(|e| e.ends_with(&config.domain));
+///     if ours { PreSignUpResponse::new().confirm_user() } else { PreSignUpResponse::new() }
+/// }
+///
+/// #[tokio::main(flavor = "current_thread")]
+/// async fn main() {
+///     let pool = pool!(state_from = config_from_env; sign_up);
+///     let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
+///       "request":{"userAttributes":{"email":"ada@example.com"}},"response":{"autoConfirmUser":false}}"#;
+///     let answer = pool.invoke(event, &Context::new("r1")).await.unwrap();
+///     assert!(String::from_utf8(answer).unwrap().contains(r#""autoConfirmUser":true"#));
+///     assert_eq!(pool.state().domain, "@example.com");
+/// }
+/// ```
+///
+/// Without a state:
 ///
 /// ```
 /// use cognito_trigger::{cognito_trigger, pool, CustomMessageEvent, PreSignUpEvent, TriggerKind};
@@ -213,6 +244,10 @@ macro_rules! pool {
     (state = $state:expr; $($handler:ident $(:: $segment:ident)*),+ $(,)?) => {{
         $crate::pool!(@conflicts $($handler $(:: $segment)*),+);
         $crate::Pool::with_state($state) $( .handler($handler $(:: $segment)* {}) )+
+    }};
+    (state_from = $init:expr; $($handler:ident $(:: $segment:ident)*),+ $(,)?) => {{
+        $crate::pool!(@conflicts $($handler $(:: $segment)*),+);
+        $crate::Pool::with_state_from($init) $( .handler($handler $(:: $segment)* {}) )+
     }};
     ($($handler:ident $(:: $segment:ident)*),+ $(,)?) => {{
         $crate::pool!(@conflicts $($handler $(:: $segment)*),+);

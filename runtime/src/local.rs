@@ -66,18 +66,32 @@ enum Input {
 /// Runs the local mode for `pool` and returns the process exit status.
 pub(crate) async fn run<S: Send + Sync + 'static>(pool: &Pool<S>) -> i32 {
     let stdin_is_terminal = std::io::stdin().is_terminal();
-    let mode = match parse_args(
+    let mut out = std::io::stdout().lock();
+    run_with(
+        pool,
         std::env::args_os().skip(1),
         stdin_is_terminal,
-        !pool.sample_events().is_empty(),
-    ) {
+        &mut out,
+    )
+    .await
+}
+
+/// The local mode for the command line `args`, writing to `out`: the exit status.
+async fn run_with<S: Send + Sync + 'static>(
+    pool: &Pool<S>,
+    args: impl Iterator<Item = OsString>,
+    stdin_is_terminal: bool,
+    out: &mut impl std::io::Write,
+) -> i32 {
+    let mode = match parse_args(args, stdin_is_terminal, !pool.sample_events().is_empty()) {
         Ok(mode) => mode,
         Err(problem) => {
             let _ = writeln!(std::io::stderr(), "{problem}\n\n{USAGE}");
             return 2;
         }
     };
-    let mut out = std::io::stdout().lock();
+    // Only events need the pool's state: a state built on demand
+    // (`Pool::with_state_from`) is not built for the help, the LambdaConfig or the template.
     match mode {
         Mode::Help => {
             let _ = writeln!(out, "{USAGE}");
@@ -101,8 +115,28 @@ pub(crate) async fn run<S: Send + Sync + 'static>(pool: &Pool<S>) -> i32 {
             );
             0
         }
-        Mode::Samples => replay_samples(pool, &mut out).await,
-        Mode::Events(inputs) => answer_events(pool, inputs, &mut out).await,
+        Mode::Samples => {
+            let built = build_state(pool).await;
+            replay_samples(pool, out).await.max(i32::from(!built))
+        }
+        Mode::Events(inputs) => {
+            let built = build_state(pool).await;
+            answer_events(pool, inputs, out)
+                .await
+                .max(i32::from(!built))
+        }
+    }
+}
+
+/// Builds the pool's state before the first event; when that fails, logs why, once, and
+/// returns false (every event then gets an internal error).
+async fn build_state<S: Send + Sync + 'static>(pool: &Pool<S>) -> bool {
+    match pool.build_state().await {
+        Ok(_) => true,
+        Err(error) => {
+            tracing::error!("{error}; every event is answered with an internal error");
+            false
+        }
     }
 }
 
@@ -505,6 +539,90 @@ mod tests {
         assert!(parse_args(args(&["--template", "--senders-function"]), false, true).is_err());
         assert!(parse_args(args(&["--senders-function", &joined]), false, true).is_err());
         assert!(parse_args(args(&["--template", "event.json"]), false, true).is_err());
+    }
+
+    /// A pool whose state is built on demand, counting the builds; `fail` makes them fail
+    /// with an error whose text names a secret.
+    fn deferred(
+        fail: bool,
+    ) -> (
+        Pool<&'static str>,
+        std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ) {
+        const SAMPLES: &[(&str, &[u8])] = &[
+            (
+                "sign-up",
+                br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#,
+            ),
+            (
+                "welcome",
+                br#"{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp","request":{},"response":{}}"#,
+            ),
+        ];
+        let builds = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = builds.clone();
+        let pool = Pool::with_state_from(move || async move {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            if fail {
+                Err("KEY_ARN is not set (s3cr3t-detail)")
+            } else {
+                Ok("state")
+            }
+        })
+        .samples(SAMPLES);
+        (pool, builds)
+    }
+
+    async fn run_args(pool: &Pool<&'static str>, list: &[&str]) -> (i32, String) {
+        let mut out = Vec::new();
+        let status = run_with(pool, args(list), false, &mut out).await;
+        (status, String::from_utf8(out).unwrap_or_default())
+    }
+
+    #[tokio::test]
+    async fn describing_the_function_builds_no_state() {
+        let arn = "arn:aws:lambda:eu-west-1:123456789012:function:senders";
+        for fail in [false, true] {
+            let (pool, builds) = deferred(fail);
+            for command in [
+                &["--template"][..],
+                &["--template", "--senders-function", "CustomEmailSender"],
+                &["--lambda-config", arn],
+                &["--help"],
+            ] {
+                let (status, out) = run_args(&pool, command).await;
+                assert_eq!(status, 0, "{command:?}: {out}");
+                assert!(!out.is_empty(), "{command:?}");
+            }
+            assert_eq!(builds.load(std::sync::atomic::Ordering::SeqCst), 0);
+        }
+    }
+
+    #[tokio::test]
+    async fn events_build_the_state_once() {
+        let (pool, builds) = deferred(false);
+        let (status, out) = run_args(&pool, &["--samples"]).await;
+        assert_eq!(status, 0, "{out}");
+        assert!(out.contains("2 sample events"), "{out}");
+        assert_eq!(builds.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(*pool.state(), "state");
+    }
+
+    #[tokio::test]
+    async fn a_state_that_cannot_be_built_fails_every_event_without_its_text() {
+        let (pool, builds) = deferred(true);
+        let (status, out) = run_args(&pool, &["--samples"]).await;
+        assert_eq!(status, 1, "{out}");
+        assert!(out.contains("0 answered"), "{out}");
+        assert!(out.contains("2 failed"), "{out}");
+        assert_eq!(
+            out.matches("InternalError: An internal error occurred (reference local-")
+                .count(),
+            2,
+            "{out}"
+        );
+        assert!(!out.contains("s3cr3t") && !out.contains("KEY_ARN"), "{out}");
+        assert_eq!(builds.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[test]

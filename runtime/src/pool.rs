@@ -4,6 +4,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use tracing::Instrument as _;
@@ -13,7 +14,8 @@ use crate::deploy::{self, CloudFormation};
 use crate::event::{RawEvent, Trigger, TriggerSource};
 use crate::handler::{Context, Handler};
 use crate::invoke::{
-    InvocationError, ResponseChecks, invalid_event, invocation_span, invoke_routed,
+    InvocationError, ResponseChecks, internal_error_message, invalid_event, invocation_span,
+    invoke_routed,
 };
 use crate::rules::Settings;
 use crate::table::{MAX_SOURCES_PER_TRIGGER, TriggerKind};
@@ -127,7 +129,7 @@ pub const DEFAULT_BUDGET: Duration = Duration::from_millis(4_800);
 /// }
 /// ```
 pub struct Pool<S = ()> {
-    state: S,
+    state: State<S>,
     budget: Duration,
     handlers: Vec<Box<dyn ErasedHandler<S>>>,
     routes: [Route; TriggerKind::ALL.len()],
@@ -182,6 +184,81 @@ impl<S: Send + Sync + 'static> Pool<S> {
     /// assert_eq!(pool.state().allowed_domain, "@example.com");
     /// ```
     pub fn with_state(state: S) -> Self {
+        Self::with(State {
+            cell: tokio::sync::OnceCell::new_with(Some(Ok(state))),
+            init: Mutex::new(None),
+        })
+    }
+
+    /// A pool whose state `init` builds once, when the pool first serves an event: an
+    /// asynchronous start-up (AWS clients, configuration read from the environment) that the
+    /// local mode's `--help`, `--lambda-config` and `--template` never run, so they need
+    /// none of its configuration.
+    ///
+    /// - [`Pool::run`] on AWS Lambda builds it before it starts the Lambda runtime; if `init`
+    ///   fails, `run` returns its error and the cold start fails with it.
+    /// - The local run mode builds it before the first event (files, stdin, `--samples`);
+    ///   if `init` fails, the error is logged once and every event is answered with an
+    ///   internal error (exit status 1).
+    /// - [`Pool::invoke`] on a pool not yet built builds it first. `init` runs at most once,
+    ///   also when events arrive together; after a failure, every invocation answers an
+    ///   internal error (the client reads no more than [`internal_error_message`]; the log
+    ///   has the error, once) and `init` is not called again.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// use cognito_trigger::{cognito_trigger, handler, Context, Pool, PreSignUpEvent, PreSignUpResponse};
+    ///
+    /// struct Config { domain: String }
+    ///
+    /// static BUILT: AtomicUsize = AtomicUsize::new(0);
+    ///
+    /// async fn config_from_env() -> Result<Config, std::env::VarError> {
+    ///     BUILT.fetch_add(1, Ordering::SeqCst);
+    ///     let domain = std::env::var("ALLOWED_DOMAIN").unwrap_or_else(|_| "@example.com".to_owned());
+    ///     Ok(Config { domain })
+    /// }
+    ///
+    /// #[cognito_trigger(PreSignUp)]
+    /// fn sign_up(event: &PreSignUpEvent<'_>, config: &Config) -> PreSignUpResponse {
+    ///     let ours = event.request.user_attributes.get("email").is_some_and(|e| e.ends_with(&config.domain));
+    ///     if ours { PreSignUpResponse::new().confirm_user() } else { PreSignUpResponse::new() }
+    /// }
+    ///
+    /// #[tokio::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let pool = Pool::with_state_from(config_from_env).handler(handler!(sign_up));
+    ///     // Describing the deployment builds nothing.
+    ///     let _template = pool.cloudformation().to_json();
+    ///     assert_eq!(BUILT.load(Ordering::SeqCst), 0);
+    ///
+    ///     let event = br#"{"version":"1","triggerSource":"PreSignUp_SignUp",
+    ///       "request":{"userAttributes":{"email":"ada@example.com"}},"response":{"autoConfirmUser":false}}"#;
+    ///     for request in ["r1", "r2"] {
+    ///         let answer = pool.invoke(event, &Context::new(request)).await.unwrap();
+    ///         assert!(String::from_utf8(answer).unwrap().contains(r#""autoConfirmUser":true"#));
+    ///     }
+    ///     assert_eq!(BUILT.load(Ordering::SeqCst), 1);
+    ///     assert_eq!(pool.state().domain, "@example.com");
+    /// }
+    /// ```
+    pub fn with_state_from<F, Fut, E>(init: F) -> Self
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<S, E>> + Send + 'static,
+        E: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let init: Init<S> = Box::new(move || -> InitFuture<S> {
+            Box::pin(async move { init().await.map_err(Into::into) })
+        });
+        Self::with(State {
+            cell: tokio::sync::OnceCell::new(),
+            init: Mutex::new(Some(init)),
+        })
+    }
+
+    fn with(state: State<S>) -> Self {
         Self {
             state,
             budget: DEFAULT_BUDGET,
@@ -363,9 +440,50 @@ impl<S: Send + Sync + 'static> Pool<S> {
     /// let pool = Pool::with_state(vec!["@example.com", "@example.org"]);
     /// assert_eq!(pool.state().len(), 2);
     /// ```
+    ///
+    /// # Panics
+    /// For a pool made with [`Pool::with_state_from`] whose state is not built yet (no event
+    /// served, not run), or whose `init` failed.
     #[must_use]
     pub fn state(&self) -> &S {
-        &self.state
+        match self.state.cell.get() {
+            Some(Ok(state)) => state,
+            Some(Err(Failed)) => panic!("the pool's state could not be built (see the log)"),
+            None => panic!(
+                "the pool's state is not built yet: Pool::with_state_from builds it when the \
+                 pool first serves an event"
+            ),
+        }
+    }
+
+    /// Builds the state if it is not built yet (see [`Pool::with_state_from`]): the state,
+    /// or why there is none.
+    pub(crate) async fn build_state(&self) -> Result<&S, StateError> {
+        let mut error = None;
+        let (slot, init) = (&mut error, &self.state.init);
+        let built = self
+            .state
+            .cell
+            .get_or_init(move || async move {
+                // Taken out first: no lock is held across the `await`.
+                let init = init
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take();
+                let Some(init) = init else {
+                    return Err(Failed);
+                };
+                init().await.map_err(|e| {
+                    *slot = Some(e);
+                    Failed
+                })
+            })
+            .await;
+        match (built, error) {
+            (Ok(state), _) => Ok(state),
+            (Err(Failed), Some(error)) => Err(StateError::Failed(error)),
+            (Err(Failed), None) => Err(StateError::FailedBefore),
+        }
     }
 
     /// The triggers the pool serves, each once, in [`TriggerKind::ALL`] order.
@@ -460,6 +578,26 @@ impl<S: Send + Sync + 'static> Pool<S> {
         context: &Context,
         checks: &ResponseChecks<'_>,
     ) -> Result<Vec<u8>, InvocationError> {
+        let state = match self.build_state().await {
+            Ok(state) => state,
+            Err(error) => {
+                match error {
+                    StateError::Failed(error) => tracing::error!(
+                        request_id = context.request_id(),
+                        error = %error,
+                        "the pool's state could not be built; every event is answered with an internal error"
+                    ),
+                    StateError::FailedBefore => tracing::error!(
+                        request_id = context.request_id(),
+                        "the pool's state could not be built (logged at the first event); internal error"
+                    ),
+                }
+                return Err(InvocationError::new(
+                    "InternalError",
+                    internal_error_message(context.request_id()),
+                ));
+            }
+        };
         let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
         let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
         // Cognito's budget runs from the event's arrival, so `run` sets it before anything
@@ -481,7 +619,7 @@ impl<S: Send + Sync + 'static> Pool<S> {
             Some(index) => {
                 let handler = &self.handlers[usize::from(index)];
                 handler
-                    .call(raw, input, context, &self.state, checks)
+                    .call(raw, input, context, state, checks)
                     .instrument(span)
                     .await
             }
@@ -662,6 +800,51 @@ impl<S> fmt::Debug for Pool<S> {
 }
 
 // ---------------------------------------------------------------------------------------
+// The state, built at once or when first needed
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type InitFuture<S> = Pin<Box<dyn Future<Output = Result<S, BoxError>> + Send>>;
+type Init<S> = Box<dyn FnOnce() -> InitFuture<S> + Send>;
+
+/// The pool's state: set from the start ([`Pool::with_state`]), or built once by `init`
+/// ([`Pool::with_state_from`]); a failed build is remembered.
+struct State<S> {
+    cell: tokio::sync::OnceCell<Result<S, Failed>>,
+    init: Mutex<Option<Init<S>>>,
+}
+
+/// The state's `init` failed (its error went to whoever ran it).
+#[derive(Clone, Copy, Debug)]
+struct Failed;
+
+/// Why a pool has no state.
+#[derive(Debug)]
+pub(crate) enum StateError {
+    /// This call ran `init`, which failed with this error.
+    Failed(BoxError),
+    /// An earlier call ran `init`, which failed.
+    FailedBefore,
+}
+
+impl fmt::Display for StateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Failed(error) => write!(f, "the pool's state could not be built: {error}"),
+            Self::FailedBefore => f.write_str("the pool's state could not be built earlier"),
+        }
+    }
+}
+
+impl std::error::Error for StateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Failed(error) => Some(&**error),
+            Self::FailedBefore => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Handlers of different types behind one interface
 
 type BoxedAnswer<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>, InvocationError>> + Send + 'a>>;
@@ -694,5 +877,94 @@ impl<S: Sync, H: Handler<S>> ErasedHandler<S> for Erased<H> {
         checks: &'a ResponseChecks<'a>,
     ) -> BoxedAnswer<'a> {
         Box::pin(invoke_routed(&self.0, raw, input, context, state, checks))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+
+    const EVENT: &[u8] =
+        br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#;
+
+    /// A pool whose state takes a while to build, counting the builds.
+    fn deferred(fail: bool) -> (Pool<u32>, Arc<AtomicUsize>) {
+        let builds = Arc::new(AtomicUsize::new(0));
+        let counted = builds.clone();
+        let pool = Pool::with_state_from(move || async move {
+            counted.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            if fail {
+                Err(std::io::Error::other("cannot reach KMS: s3cr3t-detail"))
+            } else {
+                Ok(7)
+            }
+        });
+        (pool, builds)
+    }
+
+    #[tokio::test]
+    async fn the_state_is_built_once_when_events_arrive_together() {
+        let (pool, builds) = deferred(false);
+        assert_eq!(builds.load(Ordering::SeqCst), 0);
+        let contexts: Vec<Context> = (0..5).map(|n| Context::new(format!("r{n}"))).collect();
+        let answers = futures_util::future::join_all(
+            contexts.iter().map(|context| pool.invoke(EVENT, context)),
+        )
+        .await;
+        assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+        pool.invoke(EVENT, &Context::new("r9"))
+            .await
+            .unwrap_or_default();
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+        assert_eq!(*pool.state(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_failed_build_answers_internal_errors_and_is_not_retried() {
+        let (pool, builds) = deferred(true);
+        for request in ["r1", "r2", "r3"] {
+            let error = pool
+                .invoke(EVENT, &Context::new(request))
+                .await
+                .err()
+                .map(|e| (e.error_type().to_owned(), e.error_message().to_owned()));
+            assert_eq!(
+                error,
+                Some(("InternalError".to_owned(), internal_error_message(request)))
+            );
+        }
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+        assert!(matches!(
+            pool.build_state().await,
+            Err(StateError::FailedBefore)
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_first_build_gives_its_error_to_its_caller() {
+        let (pool, _) = deferred(true);
+        let error = pool.build_state().await.err().map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some("the pool's state could not be built: cannot reach KMS: s3cr3t-detail")
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "not built yet")]
+    fn a_deferred_state_not_built_panics() {
+        let (pool, builds) = deferred(false);
+        let _ = pool.state();
+        drop(builds);
+    }
+
+    #[test]
+    fn a_given_state_is_there_at_once() {
+        assert_eq!(*Pool::with_state(3_u8).state(), 3);
     }
 }

@@ -26,7 +26,8 @@ impl<S: Send + Sync + 'static> Pool<S> {
     /// ```
     ///
     /// # Errors
-    /// A conflict between handlers, or a Lambda Runtime API that cannot be reached.
+    /// A conflict between handlers, a state that could not be built
+    /// ([`Pool::with_state_from`]), or a Lambda Runtime API that cannot be reached.
     pub async fn run(self) -> Result<(), lambda_runtime::Error> {
         self.check()?;
         // Warnings, rejections and internal failures must reach Lambda's log even when
@@ -37,6 +38,11 @@ impl<S: Send + Sync + 'static> Pool<S> {
         if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none() {
             let status = crate::local::run(&self).await;
             std::process::exit(status);
+        }
+        // A state built on demand (`Pool::with_state_from`) is built now, at cold start: its
+        // failure fails the cold start, with its error.
+        if let Err(error) = self.build_state().await {
+            return Err(error.into());
         }
         let pool = &self;
         let service = lambda_runtime::service_fn(

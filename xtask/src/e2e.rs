@@ -1,4 +1,4 @@
-//! `cargo xtask e2e`: the example pool against a real Cognito emulator.
+//! `cargo xtask e2e`: the example functions against a real Cognito emulator.
 //!
 //! cognito-local (npm) → Lambda Invoke API → `cargo lambda watch` → the `pool` binary, with
 //! moto's KMS for the custom email sender. Flows are driven with the AWS CLI (and HTTP for
@@ -6,8 +6,21 @@
 //! 127.0.0.1 and is stopped by PID when the run ends, also when a flow fails.
 //!
 //! Two cognito-local instances: with a custom email sender configured, cognito-local stops
-//! calling custom message, so message texts are checked on one and sender events on the
-//! other.
+//! calling custom message, so message texts are checked on one ("plain", fixed `CODE`) and
+//! the custom email sender on the other ("sender"). The sender instance's
+//! `CustomEmailSender` is the real `senders` function (release, `--features kms`, a second
+//! `cargo lambda watch` on its own port and log), the other triggers the pool; a relay
+//! ([`Recorder`], not recording) routes each invocation by function name. cognito-local
+//! encrypts each code with moto's KMS key; `senders` decrypts it with `KEY_ARN` and sends
+//! the mail through moto's SES from a verified identity. cognito-local runs without `CODE`
+//! there, so its codes are random: a flow passes only with the code read from the mail
+//! moto received (`/moto-api/data.json`), that is, through the decryption. The sender flows:
+//! sign-up confirmed with the mailed code; forgot password reset with it (the new password
+//! signs in, the old one is refused); the temporary password of an invitation signs in to
+//! the new-password challenge; an attribute verified with the mailed code; and the function
+//! given a code encrypted under another key (invoked directly through the Invoke API)
+//! answers an internal error, sends nothing and logs neither the code nor its ciphertext.
+//! No flow prints a code or a password, and each checks that the senders' log shows none.
 
 use std::collections::BTreeSet;
 use std::io::{Read as _, Seek as _, SeekFrom};
@@ -20,36 +33,38 @@ use serde_json::{Value, json};
 use sha2::Digest as _;
 
 use crate::record::Recorder;
-use crate::watch::Watch;
+use crate::watch::{self, Watch};
 
 mod store;
 
 const WATCH_PORT: u16 = 9010;
+/// The senders function's `cargo lambda watch`.
+const SENDERS_PORT: u16 = 9011;
 const MOTO_PORT: u16 = 5055;
 const COGNITO_PLAIN_PORT: u16 = 9229;
 const COGNITO_SENDER_PORT: u16 = 9230;
-/// cognito-local sends every code as this (its `CODE` setting).
+/// The plain cognito-local sends every code as this (its `CODE` setting); the sender
+/// instance has no `CODE`, so its codes are random.
 const CODE: &str = "123456";
+/// The SES identity the senders function sends from, verified in moto first.
+const FROM_ADDRESS: &str = "no-reply@example.com";
 const COGNITO_LOCAL_VERSION: &str = "5.3.0";
 
 pub(crate) fn run(root: &Path) -> Result<(), String> {
-    flows(root, None)
+    flows(root, false).map(drop)
 }
 
-/// The flows with a [`Recorder`] between cognito-local and the pool: once every flow
-/// passed, the events cognito-local sent, in order (`cargo xtask record`).
+/// The flows with every invocation of both cognito-local instances relayed by a
+/// [`Recorder`]: once every flow passed, the events cognito-local sent, in order (`cargo
+/// xtask record`).
 pub(crate) fn run_recording(root: &Path) -> Result<Vec<Vec<u8>>, String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")
-        .map_err(|e| format!("cannot listen for the recorder: {e}"))?;
-    let recorder = Recorder::start(listener, ([127, 0, 0, 1], WATCH_PORT).into())?;
-    flows(root, Some(&recorder))?;
-    Ok(recorder.events())
+    flows(root, true)
 }
 
-/// Starts everything and runs the flows; cognito-local invokes the pool through `recorder`
-/// when there is one.
-fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
-    let lambda_port = recorder.map_or(WATCH_PORT, |r| r.address().port());
+/// Starts everything and runs the flows; the plain cognito-local invokes the pool through
+/// the relay when `record`ing (the sender instance always does: it routes by function);
+/// the events the relay passed on.
+fn flows(root: &Path, record: bool) -> Result<Vec<Vec<u8>>, String> {
     let dir = root.join("target/e2e");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let tools = Tools::install(root, &dir)?;
@@ -68,33 +83,25 @@ fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
             .iter()
             .map(|(name, value)| (*name, value.as_str())),
     );
-    let _watch = Watch::start(root, WATCH_PORT, &pool_log, &environment)?;
+    let started = Instant::now();
+    let _watch = Watch::start(
+        root,
+        &store::POOL_WITH_STORE,
+        WATCH_PORT,
+        &pool_log,
+        &environment,
+    )?;
+    println!("    pool ready after {} s", started.elapsed().as_secs());
     let _moto = Service::start(
         Command::new(&tools.moto_server).args(["-H", "127.0.0.1", "-p", &MOTO_PORT.to_string()]),
         &dir.join("moto.log"),
         MOTO_PORT,
     )?;
     store::seed(&tools)?;
-    let kms = format!("http://127.0.0.1:{MOTO_PORT}");
-    let key = tools.aws(
-        &kms,
-        &[
-            "kms",
-            "create-key",
-            "--description",
-            "cognito custom sender",
-        ],
-    )?;
-    let key_id = key["KeyMetadata"]["KeyId"]
-        .as_str()
-        .ok_or("no KMS key id")?
-        .to_owned();
-    let key_arn = key["KeyMetadata"]["Arn"]
-        .as_str()
-        .ok_or("no KMS key ARN")?
-        .to_owned();
+    let moto = format!("http://127.0.0.1:{MOTO_PORT}");
+    let (key_id, key_arn) = tools.create_key(&moto, "cognito custom sender")?;
     tools.aws(
-        &kms,
+        &moto,
         &[
             "kms",
             "create-alias",
@@ -105,6 +112,50 @@ fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
         ],
     )?;
     let alias_arn = key_arn.replacen(&format!("key/{key_id}"), "alias/cognito-e2e", 1);
+    // A key the senders function is not given, for the wrong-key flow.
+    let (_, other_key_arn) = tools.create_key(&moto, "not the pool's key")?;
+    tools.aws(
+        &moto,
+        &[
+            "sesv2",
+            "create-email-identity",
+            "--email-identity",
+            FROM_ADDRESS,
+        ],
+    )?;
+
+    let senders_log = dir.join("senders.log");
+    let started = Instant::now();
+    let _senders = Watch::start(
+        root,
+        &watch::SENDERS,
+        SENDERS_PORT,
+        &senders_log,
+        &[
+            ("KEY_ARN", key_arn.as_str()),
+            ("FROM_ADDRESS", FROM_ADDRESS),
+            ("AWS_ENDPOINT_URL", moto.as_str()),
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_ACCESS_KEY_ID", "local"),
+            ("AWS_SECRET_ACCESS_KEY", "local"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            // cognito-local encrypts without the `userpool-id` context.
+            ("ALLOW_MISSING_POOL_CONTEXT", "true"),
+            ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+            // Not DEBUG: the AWS SDK's own debug lines are not the function's to vouch for.
+            ("AWS_LAMBDA_LOG_LEVEL", "INFO"),
+        ],
+    )?;
+    println!("    senders ready after {} s", started.elapsed().as_secs());
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")
+        .map_err(|e| format!("cannot listen for the relay: {e}"))?;
+    let relay = Recorder::start(
+        listener,
+        ([127, 0, 0, 1], WATCH_PORT).into(),
+        &[(watch::SENDERS.binary, ([127, 0, 0, 1], SENDERS_PORT).into())],
+    )?;
+    let relay_port = relay.address().port();
 
     let triggers = [
         "PreSignUp",
@@ -114,30 +165,37 @@ fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
         "UserMigration",
         "CustomMessage",
     ];
+    let to_pool: Vec<(&str, &str)> = triggers.iter().map(|t| (*t, "pool")).collect();
     let plain = CognitoLocal::start(
         &tools,
         &dir.join("cognito-plain"),
         COGNITO_PLAIN_PORT,
-        lambda_port,
-        &triggers,
+        if record { relay_port } else { WATCH_PORT },
+        &to_pool,
         None,
+        Some(CODE),
     )?;
-    let kms_config = json!({"KMSKeyId": key_arn, "KMSKeyAlias": alias_arn, "endpoint": kms, "region": "us-east-1",
+    let kms_config = json!({"KMSKeyId": key_arn, "KMSKeyAlias": alias_arn, "endpoint": moto, "region": "us-east-1",
         "credentials": {"accessKeyId": "local", "secretAccessKey": "local"}});
-    let mut sender_triggers = triggers.to_vec();
-    sender_triggers.push("CustomEmailSender");
+    let mut sender_triggers = to_pool.clone();
+    sender_triggers.push(("CustomEmailSender", watch::SENDERS.binary));
     let sender = CognitoLocal::start(
         &tools,
         &dir.join("cognito-sender"),
         COGNITO_SENDER_PORT,
-        lambda_port,
+        relay_port,
         &sender_triggers,
         Some(kms_config),
+        None,
     )?;
 
     let mut e2e = E2e {
         tools: &tools,
         pool_log,
+        senders_log,
+        moto,
+        other_key_arn,
+        dir: dir.clone(),
         flows: Vec::new(),
         pending: std::cell::RefCell::default(),
         deliveries: Vec::new(),
@@ -156,7 +214,9 @@ fn flows(root: &Path, recorder: Option<&Recorder>) -> Result<(), String> {
             .flows
             .push(Flow::failed("custom email sender setup", error)),
     }
-    e2e.report()
+    e2e.wrong_key_flow();
+    e2e.report()?;
+    Ok(relay.events())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -243,6 +303,18 @@ impl Tools {
         })
     }
 
+    /// Creates a KMS key in moto: (key id, key ARN).
+    fn create_key(&self, moto: &str, description: &str) -> Result<(String, String), String> {
+        let key = self.aws(moto, &["kms", "create-key", "--description", description])?;
+        let field = |name: &str| {
+            key["KeyMetadata"][name]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or(format!("no KMS key {name}"))
+        };
+        Ok((field("KeyId")?, field("Arn")?))
+    }
+
     /// Runs the AWS CLI against `endpoint`: its JSON output, or its error text.
     fn aws(&self, endpoint: &str, args: &[&str]) -> Result<Value, String> {
         let output = Command::new(&self.aws)
@@ -309,20 +381,22 @@ struct CognitoLocal {
 }
 
 impl CognitoLocal {
-    /// Starts cognito-local on `port`, invoking the Lambda Invoke API on `lambda_port`.
+    /// Starts cognito-local on `port`, invoking the Lambda Invoke API on `lambda_port`:
+    /// `triggers` are (trigger, function) pairs; with no `code`, its codes are random.
     fn start(
         tools: &Tools,
         dir: &Path,
         port: u16,
         lambda_port: u16,
-        triggers: &[&str],
+        triggers: &[(&str, &str)],
         kms: Option<Value>,
+        code: Option<&str>,
     ) -> Result<Self, String> {
         let _ = std::fs::remove_dir_all(dir);
         std::fs::create_dir_all(dir.join(".cognito")).map_err(|e| e.to_string())?;
         let functions: serde_json::Map<String, Value> = triggers
             .iter()
-            .map(|t| ((*t).to_owned(), json!("pool")))
+            .map(|(trigger, function)| ((*trigger).to_owned(), json!(function)))
             .collect();
         let mut config = json!({
             "LambdaClient": {"endpoint": format!("http://127.0.0.1:{lambda_port}"), "region": "us-east-1", "maxRetries": 0,
@@ -335,15 +409,18 @@ impl CognitoLocal {
         std::fs::write(dir.join(".cognito/config.json"), config.to_string())
             .map_err(|e| e.to_string())?;
         let log = dir.join("cognito-local.log");
-        let service = Service::start(
-            Command::new(&tools.cognito_local)
-                .current_dir(dir)
-                .env("HOST", "127.0.0.1")
-                .env("PORT", port.to_string())
-                .env("CODE", CODE),
-            &log,
-            port,
-        )?;
+        let mut command = Command::new(&tools.cognito_local);
+        command
+            .current_dir(dir)
+            .env("HOST", "127.0.0.1")
+            .env("PORT", port.to_string())
+            // Its debug level would log each code before it encrypts it.
+            .env_remove("DEBUG");
+        match code {
+            Some(code) => command.env("CODE", code),
+            None => command.env_remove("CODE"),
+        };
+        let service = Service::start(&mut command, &log, port)?;
         Ok(Self {
             endpoint: format!("http://127.0.0.1:{port}"),
             log,
@@ -383,6 +460,61 @@ fn normalize(text: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
+// Logs
+
+/// How long a log is now: where to read what comes next.
+fn log_length(log: &Path) -> u64 {
+    std::fs::metadata(log).map(|m| m.len()).unwrap_or(0)
+}
+
+/// What a function logged after `offset`.
+fn log_since(log: &Path, offset: u64) -> String {
+    let mut text = String::new();
+    if let Ok(mut file) = std::fs::File::open(log) {
+        let _ = file.seek(SeekFrom::Start(offset));
+        let _ = file.read_to_string(&mut text);
+    }
+    text
+}
+
+/// The triggerSources of the invocations a function logged after `offset`.
+fn sources_since(log: &Path, offset: u64) -> BTreeSet<String> {
+    log_since(log, offset)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line.get(line.find('{')?..)?).ok())
+        .filter_map(|line| line["span"]["trigger_source"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Whether `log` shows `secret`. A secret of digits only counts where it stands alone: not
+/// inside a longer number, nor as the fraction of a timestamp's seconds.
+fn shows(log: &str, secret: &str) -> bool {
+    if !secret.bytes().all(|b| b.is_ascii_digit()) {
+        return log.contains(secret);
+    }
+    log.match_indices(secret).any(|(at, _)| {
+        let before = log[..at].chars().next_back();
+        let after = log[at + secret.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_digit() || c == '.')
+            && !after.is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+/// The code of `digits` digits that follows `marker` in a mail. Errors never show the mail
+/// or the code.
+fn code_after(body: &str, marker: &str, digits: usize) -> Result<String, String> {
+    let (_, rest) = body
+        .split_once(marker)
+        .ok_or(format!("the mail has no `{marker}`"))?;
+    let code: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    expect(
+        code.len() == digits,
+        format!("no {digits}-digit code after `{marker}` in the mail"),
+    )?;
+    Ok(code)
+}
+
+// ---------------------------------------------------------------------------------------
 // Flows
 
 struct Flow {
@@ -409,6 +541,14 @@ impl Flow {
 struct E2e<'t> {
     tools: &'t Tools,
     pool_log: PathBuf,
+    /// The senders function's log (`cargo lambda watch` and the function).
+    senders_log: PathBuf,
+    /// moto_server: KMS, and SES's mailbox.
+    moto: String,
+    /// A KMS key the senders function is not given.
+    other_key_arn: String,
+    /// `target/e2e`.
+    dir: PathBuf,
     flows: Vec<Flow>,
     /// Message texts the running flow expects cognito-local to deliver.
     pending: std::cell::RefCell<Vec<String>>,
@@ -426,22 +566,21 @@ fn expect(condition: bool, what: impl std::fmt::Display) -> Result<(), String> {
 }
 
 impl E2e<'_> {
-    /// Runs one flow, recording its outcome and the trigger sources the pool answered.
+    /// Runs one flow, recording its outcome and the trigger sources the functions answered.
     fn flow(
         &mut self,
         name: &'static str,
         expected: &[&str],
         body: impl FnOnce(&Self) -> Result<(), String>,
     ) {
-        let offset = std::fs::metadata(&self.pool_log)
-            .map(|m| m.len())
-            .unwrap_or(0);
+        let offsets = (log_length(&self.pool_log), log_length(&self.senders_log));
         let mut outcome = body(self);
-        let sources = self.sources_since(offset);
+        let mut sources = sources_since(&self.pool_log, offsets.0);
+        sources.extend(sources_since(&self.senders_log, offsets.1));
         if outcome.is_ok()
             && let Some(missing) = expected.iter().find(|s| !sources.contains(**s))
         {
-            outcome = Err(format!("the pool never handled {missing}"));
+            outcome = Err(format!("no function handled {missing}"));
         }
         let index = self.flows.len();
         let expected_deliveries = self.pending.take();
@@ -457,25 +596,6 @@ impl E2e<'_> {
             outcome,
             sources,
         });
-    }
-
-    /// What the pool logged after `offset`.
-    fn log_since(&self, offset: u64) -> String {
-        let mut text = String::new();
-        if let Ok(mut file) = std::fs::File::open(&self.pool_log) {
-            let _ = file.seek(SeekFrom::Start(offset));
-            let _ = file.read_to_string(&mut text);
-        }
-        text
-    }
-
-    /// The triggerSources of the invocations the pool logged after `offset`.
-    fn sources_since(&self, offset: u64) -> BTreeSet<String> {
-        self.log_since(offset)
-            .lines()
-            .filter_map(|line| serde_json::from_str::<Value>(line.get(line.find('{')?..)?).ok())
-            .filter_map(|line| line["span"]["trigger_source"].as_str().map(str::to_owned))
-            .collect()
     }
 
     /// Notes that cognito-local must deliver a message containing `text` (checked at the
@@ -693,7 +813,7 @@ impl E2e<'_> {
             "sign-up rejected by pre sign-up",
             &["PreSignUp_SignUp"],
             |e| {
-                let offset = std::fs::metadata(&e.pool_log).map(|m| m.len()).unwrap_or(0);
+                let offset = log_length(&e.pool_log);
                 let refused = e.sign_up(plain, client, "eve@evil.test", &[]);
                 // cognito-local reports every trigger failure this way; Cognito would show the text.
                 expect(
@@ -703,7 +823,7 @@ impl E2e<'_> {
                     format!("sign-up was not refused: {refused:?}"),
                 )?;
                 expect(
-                    e.log_since(offset)
+                    log_since(&e.pool_log, offset)
                         .contains("rejected: Sign-up is open to company addresses only."),
                     "the pool did not log its rejection",
                 )?;
@@ -959,9 +1079,9 @@ impl E2e<'_> {
             "migrated user signs in without migration",
             &["TokenGeneration_Authentication"],
             |e| {
-                let offset = std::fs::metadata(&e.pool_log).map(|m| m.len()).unwrap_or(0);
+                let offset = log_length(&e.pool_log);
                 e.password_sign_in(plain, client, "carol@example.com", "Migr4ted!pw")?;
-                let again = e.sources_since(offset);
+                let again = sources_since(&e.pool_log, offset);
                 expect(
                     !again.iter().any(|s| s.starts_with("UserMigration_")),
                     format!("migration ran again: {again:?}"),
@@ -978,104 +1098,389 @@ impl E2e<'_> {
         );
     }
 
+    /// The messages moto's SES sent so far, oldest first.
+    fn mailbox(&self) -> Result<Vec<Value>, String> {
+        let mut response = watch::agent(Duration::from_secs(30))
+            .get(&format!("{}/moto-api/data.json", self.moto))
+            .call()
+            .map_err(|e| format!("cannot read moto's mailbox: {e}"))?;
+        let data: Value = response
+            .body_mut()
+            .read_json()
+            .map_err(|e| format!("cannot read moto's mailbox: {e}"))?;
+        Ok(data["ses"]["Message"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// Runs `action`, which must make the senders function send exactly one mail, from
+    /// [`FROM_ADDRESS`] to `to`: its body. (cognito-local waits for the function, which
+    /// waits for SES.)
+    fn one_mail(
+        &self,
+        to: &str,
+        action: impl FnOnce() -> Result<(), String>,
+    ) -> Result<String, String> {
+        let before = self.mailbox()?.len();
+        action()?;
+        let mails = self.mailbox()?;
+        let new = mails.get(before..).unwrap_or_default();
+        let [mail] = new else {
+            return Err(format!("{} mails sent, not one", new.len()));
+        };
+        let address = mail["destinations"]["ToAddresses"][0]
+            .as_str()
+            .unwrap_or_default();
+        expect(
+            address == to,
+            format!("the mail went to {address}, not {to}"),
+        )?;
+        expect(
+            mail["source"] == FROM_ADDRESS,
+            format!("the mail came from {}", mail["source"]),
+        )?;
+        Ok(mail["body"].as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Fails when the senders' log (after `offset`) shows one of `secrets`.
+    fn senders_log_keeps(&self, offset: u64, secrets: &[&str]) -> Result<(), String> {
+        let log = log_since(&self.senders_log, offset);
+        expect(
+            !secrets.iter().any(|secret| shows(&log, secret)),
+            format!(
+                "the senders' log shows a code or password (see {})",
+                self.senders_log.display()
+            ),
+        )
+    }
+
     fn flows_on_sender(&mut self, sender: &CognitoLocal, pool: &str, client: &str) {
         self.flow(
-            "custom email sender: sign-up code",
-            &["CustomEmailSender_SignUp"],
-            |e| e.sign_up(sender, client, "erin@example.org", &[]).map(drop),
-        );
-        self.flow(
-            "custom email sender: forgot password",
-            &["CustomEmailSender_ForgotPassword"],
+            "email sender: sign-up, mailed code confirms",
+            &["CustomEmailSender_SignUp", "PostConfirmation_ConfirmSignUp"],
             |e| {
-                e.aws(
-                    sender,
-                    &[
-                        "cognito-idp",
-                        "admin-confirm-sign-up",
-                        "--user-pool-id",
-                        pool,
-                        "--username",
-                        "erin@example.org",
-                    ],
+                let offset = log_length(&e.senders_log);
+                let mail = e.one_mail("erin@example.org", || {
+                    e.sign_up(sender, client, "erin@example.org", &[]).map(drop)
+                })?;
+                let code = code_after(&mail, "Your confirmation code is ", 6)?;
+                e.senders_log_keeps(offset, &[code.as_str()])?;
+                let status = e.status(sender, pool, "erin@example.org")?;
+                expect(
+                    status == "UNCONFIRMED",
+                    format!("erin is {status} before confirming"),
                 )?;
                 e.aws(
                     sender,
                     &[
                         "cognito-idp",
-                        "forgot-password",
+                        "confirm-sign-up",
                         "--client-id",
                         client,
                         "--username",
                         "erin@example.org",
+                        "--confirmation-code",
+                        &code,
                     ],
+                )?;
+                let status = e.status(sender, pool, "erin@example.org")?;
+                expect(
+                    status == "CONFIRMED",
+                    format!("erin is {status} after confirming with the mailed code"),
                 )
-                .map(drop)
             },
         );
         self.flow(
-            "custom email sender: admin create user",
-            &["CustomEmailSender_AdminCreateUser"],
+            "email sender: password reset, mailed code",
+            &[
+                "CustomEmailSender_ForgotPassword",
+                "PostConfirmation_ConfirmForgotPassword",
+            ],
             |e| {
+                // Independent of the flow before: erin is confirmed either way.
+                if e.status(sender, pool, "erin@example.org")? != "CONFIRMED" {
+                    e.aws(
+                        sender,
+                        &[
+                            "cognito-idp",
+                            "admin-confirm-sign-up",
+                            "--user-pool-id",
+                            pool,
+                            "--username",
+                            "erin@example.org",
+                        ],
+                    )?;
+                }
+                let offset = log_length(&e.senders_log);
+                let mail = e.one_mail("erin@example.org", || {
+                    e.aws(
+                        sender,
+                        &[
+                            "cognito-idp",
+                            "forgot-password",
+                            "--client-id",
+                            client,
+                            "--username",
+                            "erin@example.org",
+                        ],
+                    )
+                    .map(drop)
+                })?;
+                let code = code_after(&mail, "Your password reset code is ", 6)?;
+                e.senders_log_keeps(offset, &[code.as_str()])?;
                 e.aws(
                     sender,
                     &[
                         "cognito-idp",
-                        "admin-create-user",
-                        "--user-pool-id",
-                        pool,
+                        "confirm-forgot-password",
+                        "--client-id",
+                        client,
                         "--username",
-                        "grace@example.com",
-                        "--temporary-password",
-                        "Temp0rary!pw",
-                        "--user-attributes",
-                        "Name=email,Value=grace@example.com",
-                        "--desired-delivery-mediums",
-                        "EMAIL",
+                        "erin@example.org",
+                        "--confirmation-code",
+                        &code,
+                        "--password",
+                        "R3setPassw0rd!",
                     ],
+                )?;
+                let new =
+                    e.password_sign_in(sender, client, "erin@example.org", "R3setPassw0rd!")?;
+                expect(
+                    new["AuthenticationResult"]["IdToken"].is_string(),
+                    "the new password gave no tokens",
+                )?;
+                // Cognito refuses it with NotAuthorizedException, cognito-local 5.3.0 with
+                // InvalidPasswordException.
+                let old = e.password_sign_in(sender, client, "erin@example.org", "Passw0rd!e2e");
+                expect(
+                    old.as_ref().is_err_and(|m| {
+                        m.contains("NotAuthorizedException")
+                            || m.contains("InvalidPasswordException")
+                    }),
+                    match &old {
+                        Ok(_) => "the old password still signs in".to_owned(),
+                        Err(m) => format!("the old password is refused otherwise: {m}"),
+                    },
                 )
-                .map(drop)
             },
         );
         self.flow(
-            "custom email sender: attribute update and verification",
+            "email sender: mailed temporary password",
+            &["CustomEmailSender_AdminCreateUser"],
+            |e| {
+                // cognito-local encrypts the temporary password as given, where Cognito
+                // HTML-escapes it first (and the decryptor unescapes it): `&` and `<` here
+                // are not entities, so unescaping leaves them as they are.
+                let temporary = "Tmp&Pw<1a!";
+                let offset = log_length(&e.senders_log);
+                let mail = e.one_mail("grace@example.com", || {
+                    e.aws(
+                        sender,
+                        &[
+                            "cognito-idp",
+                            "admin-create-user",
+                            "--user-pool-id",
+                            pool,
+                            "--username",
+                            "grace@example.com",
+                            "--temporary-password",
+                            temporary,
+                            "--user-attributes",
+                            "Name=email,Value=grace@example.com",
+                            "--desired-delivery-mediums",
+                            "EMAIL",
+                        ],
+                    )
+                    .map(drop)
+                })?;
+                e.senders_log_keeps(offset, &[temporary])?;
+                let (_, mailed) = mail
+                    .split_once("with the temporary password ")
+                    .ok_or("the mail gives no temporary password")?;
+                let mailed = mailed.trim();
+                expect(
+                    mailed == temporary,
+                    "the mailed temporary password is not the one given",
+                )?;
+                let challenge = e.password_sign_in(sender, client, "grace@example.com", mailed)?;
+                expect(
+                    challenge["ChallengeName"] == "NEW_PASSWORD_REQUIRED",
+                    format!(
+                        "the mailed temporary password led to no new-password challenge: {}",
+                        challenge["ChallengeName"]
+                    ),
+                )
+            },
+        );
+        self.flow(
+            "email sender: attribute verified by mail",
             &[
                 "CustomEmailSender_UpdateUserAttribute",
                 "CustomEmailSender_VerifyUserAttribute",
             ],
             |e| {
-                e.sign_up(sender, client, "heidi@example.com", &[])?;
+                // Pre sign-up confirms heidi (example.com); cognito-local mails a sign-up
+                // code anyway.
+                e.one_mail("heidi@example.com", || {
+                    e.sign_up(sender, client, "heidi@example.com", &[])
+                        .map(drop)
+                })?;
                 let auth =
                     e.password_sign_in(sender, client, "heidi@example.com", "Passw0rd!e2e")?;
                 let access = auth["AuthenticationResult"]["AccessToken"]
                     .as_str()
                     .ok_or("no access token")?
                     .to_owned();
+                let offset = log_length(&e.senders_log);
+                let updated = e.one_mail("heidi.new@example.com", || {
+                    e.aws(
+                        sender,
+                        &[
+                            "cognito-idp",
+                            "update-user-attributes",
+                            "--access-token",
+                            &access,
+                            "--user-attributes",
+                            "Name=email,Value=heidi.new@example.com",
+                        ],
+                    )
+                    .map(drop)
+                })?;
+                let first = code_after(&updated, "Your verification code is ", 6)?;
+                let mail = e.one_mail("heidi.new@example.com", || {
+                    e.aws(
+                        sender,
+                        &[
+                            "cognito-idp",
+                            "get-user-attribute-verification-code",
+                            "--access-token",
+                            &access,
+                            "--attribute-name",
+                            "email",
+                        ],
+                    )
+                    .map(drop)
+                })?;
+                let code = code_after(&mail, "Your verification code is ", 6)?;
+                e.senders_log_keeps(offset, &[first.as_str(), code.as_str()])?;
                 e.aws(
                     sender,
                     &[
                         "cognito-idp",
-                        "update-user-attributes",
-                        "--access-token",
-                        &access,
-                        "--user-attributes",
-                        "Name=email,Value=heidi.new@example.com",
-                    ],
-                )?;
-                e.aws(
-                    sender,
-                    &[
-                        "cognito-idp",
-                        "get-user-attribute-verification-code",
+                        "verify-user-attribute",
                         "--access-token",
                         &access,
                         "--attribute-name",
                         "email",
+                        "--code",
+                        &code,
                     ],
-                )
-                .map(drop)
+                )?;
+                // As heidi sees herself (cognito-local's admin lookup by that username fails
+                // once the email attribute changed).
+                let user = e.aws(
+                    sender,
+                    &["cognito-idp", "get-user", "--access-token", &access],
+                )?;
+                let verified = user["UserAttributes"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|a| a["Name"] == "email_verified" && a["Value"] == "true");
+                expect(verified, "email_verified is not true after verifying")
             },
         );
+    }
+
+    /// The senders function given a code encrypted under a key that is not its own,
+    /// invoked directly through the Invoke API (as cognito-local would, which swallows the
+    /// answer): an internal error, no mail, and a log that says why without the code.
+    fn wrong_key_flow(&mut self) {
+        self.flow(
+            "email sender: wrong key, internal error",
+            &["CustomEmailSender_SignUp"],
+            |e| {
+                let nanos = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.subsec_nanos())
+                    .unwrap_or_default();
+                let plaintext = format!("{:06}", nanos % 1_000_000);
+                let encrypted = e.encrypt(&e.other_key_arn, &plaintext)?;
+                let event = json!({
+                    "version": "1", "triggerSource": "CustomEmailSender_SignUp",
+                    "region": "us-east-1", "userPoolId": "local_WrongKey", "userName": "mallory",
+                    "callerContext": {"awsSdkVersion": "aws-sdk-unknown-unknown", "clientId": "client"},
+                    "request": {"type": "customEmailSenderRequestV1", "code": encrypted,
+                        "userAttributes": {"email": "mallory@example.com"}, "clientMetadata": null},
+                    "response": {}
+                });
+                let offset = log_length(&e.senders_log);
+                let before = e.mailbox()?.len();
+                let (status, body) = watch::invoke(
+                    &watch::agent(Duration::from_secs(60)),
+                    &format!("http://127.0.0.1:{SENDERS_PORT}"),
+                    watch::SENDERS.binary,
+                    event.to_string().as_bytes(),
+                )?;
+                let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                // cargo lambda watch answers a function error with 500 (Lambda: 200 and
+                // `X-Amz-Function-Error`).
+                expect(
+                    status == 500 && answer["errorType"] == "InternalError",
+                    format!("answered {status} {}", answer["errorType"]),
+                )?;
+                expect(
+                    answer["errorMessage"]
+                        .as_str()
+                        .is_some_and(|m| m.starts_with("An internal error occurred")),
+                    format!("the error message says more: {}", answer["errorMessage"]),
+                )?;
+                expect(
+                    !shows(&String::from_utf8_lossy(&body), &plaintext),
+                    "the answer shows the code",
+                )?;
+                expect(e.mailbox()?.len() == before, "a mail was sent")?;
+                let log = log_since(&e.senders_log, offset);
+                expect(
+                    log.contains("internal failure") && log.contains(&e.other_key_arn),
+                    "the senders' log does not say the code was encrypted under another key",
+                )?;
+                e.senders_log_keeps(offset, &[plaintext.as_str(), encrypted.as_str()])
+            },
+        );
+    }
+
+    /// `plaintext` encrypted under `key_arn` as cognito-local encrypts a custom sender's code
+    /// (its own `CryptoService`, with moto's KMS), base64.
+    fn encrypt(&self, key_arn: &str, plaintext: &str) -> Result<String, String> {
+        let npm_dir = self.dir.join("cognito-local");
+        let script = npm_dir.join("encrypt-code.js");
+        std::fs::write(&script, ENCRYPT_SCRIPT).map_err(|e| e.to_string())?;
+        let mut child = Command::new("node")
+            .arg(&script)
+            .args([key_arn, &self.moto])
+            .current_dir(&npm_dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot run node: {e}"))?;
+        // On stdin: a command line is visible to every process.
+        if let Some(mut stdin) = child.stdin.take() {
+            std::io::Write::write_all(&mut stdin, plaintext.as_bytes())
+                .map_err(|e| e.to_string())?;
+        }
+        let output = child.wait_with_output().map_err(|e| e.to_string())?;
+        let encrypted = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        expect(
+            output.status.success() && !encrypted.is_empty(),
+            format!(
+                "cognito-local's CryptoService did not encrypt ({})",
+                output.status
+            ),
+        )?;
+        Ok(encrypted)
     }
 
     /// Where cognito-local 5.3.0 departs from Cognito's contract, and the simulated pool
@@ -1210,7 +1615,7 @@ impl E2e<'_> {
 
     fn report(&self) -> Result<(), String> {
         println!(
-            "\n    {:<50} {:<6} triggerSources the pool handled",
+            "\n    {:<50} {:<6} triggerSources the functions handled",
             "flow", "result"
         );
         for flow in &self.flows {
@@ -1234,6 +1639,22 @@ impl E2e<'_> {
         }
     }
 }
+
+/// Encrypts stdin as cognito-local encrypts a custom sender's code (its `CryptoService`),
+/// under the key ARN given, with the KMS at the endpoint given; prints it in base64.
+/// cognito-local's debug logger is replaced by one that logs nothing.
+const ENCRYPT_SCRIPT: &str = r#"const { CryptoService } = require(process.cwd() + "/node_modules/cognito-local/lib/services/crypto.js");
+const [keyArn, endpoint] = process.argv.slice(2);
+let plaintext = "";
+process.stdin.on("data", (data) => (plaintext += data));
+process.stdin.on("end", async () => {
+  const crypto = new CryptoService({
+    KMSKeyId: keyArn, KMSKeyAlias: keyArn, endpoint, region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  process.stdout.write(await crypto.encrypt({ logger: { debug() {} } }, plaintext));
+});
+"#;
 
 /// The claims of a JWT (unverified: cognito-local signed it, the test reads it).
 fn jwt_claims(token: &Value) -> Result<Value, String> {

@@ -16,7 +16,13 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     let samples = samples(root)?;
     let out = root.join("target/bench");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let watch = Watch::start(root, PORT, &out.join("load-watch.log"), &[])?;
+    let watch = Watch::start(
+        root,
+        &crate::watch::POOL,
+        PORT,
+        &out.join("load-watch.log"),
+        &[],
+    )?;
 
     let next = AtomicUsize::new(0);
     let started = Instant::now();

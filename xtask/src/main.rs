@@ -14,12 +14,12 @@
 //!   either is stale.
 //! - `cargo xtask bless`: regenerates the compile-fail tests' `.stderr` files
 //!   (`tests/ui/fail`); review the result with `git diff` before committing.
-//! - `cargo xtask e2e`: the example pool behind a real Cognito emulator (cognito-local),
-//!   driven with the AWS CLI; installs what it needs (cargo-lambda, cognito-local, awscli,
-//!   moto) when missing.
+//! - `cargo xtask e2e`: the example pool, and the `senders` function as the custom email
+//!   sender, behind a real Cognito emulator (cognito-local), driven with the AWS CLI;
+//!   installs what it needs (cargo-lambda, cognito-local, awscli, moto) when missing.
 //! - `cargo xtask kms`: the `kms` step of `ci` alone: the custom senders' code decryption
 //!   and the `senders` example against moto, with clippy on every feature.
-//! - `cargo xtask record`: the end-to-end flows with a recorder in front of the pool;
+//! - `cargo xtask record`: the end-to-end flows with a recorder in front of the functions;
 //!   writes every event cognito-local sent to `tests/events/e2e.jsonl`.
 //! - `cargo xtask bench`: benchmarks against a hand-written baseline and the least any
 //!   handler must do; writes `BENCHMARKS.md` and `target/bench/summary.json`.
@@ -113,7 +113,7 @@ const LOAD_TEST: Step = Step::Task {
     run: load::run,
 };
 const END_TO_END: Step = Step::Task {
-    what: "end to end: cognito-local -> cargo lambda -> pool",
+    what: "end to end: cognito-local -> cargo lambda -> pool, senders",
     run: e2e::run,
 };
 const STANDALONE_TESTS: Step = Step::Task {

@@ -3,10 +3,12 @@
 //! byte for byte, in `tests/events/e2e.jsonl`.
 //!
 //! The recorder is a plain TCP relay on 127.0.0.1: cognito-local's Lambda client talks to it
-//! as it would to the Invoke API, it passes every byte on to `cargo lambda watch` and every
-//! byte of the answers back, and it reads the requests as they pass to keep the body of each
-//! `POST /2015-03-31/functions/{name}/invocations`. Nothing in the pool, the examples or the
-//! runtime knows it is there.
+//! as it would to the Invoke API, it passes every byte on to the `cargo lambda watch` that
+//! serves the function named in the request's path (each function has its own: the pool, the
+//! custom senders) and every byte of the answers back, and it reads the requests as they pass
+//! to keep the body of each `POST /2015-03-31/functions/{name}/invocations`. Nothing in the
+//! pool, the examples or the runtime knows it is there. The end-to-end test also uses it
+//! without recording, as the router between one cognito-local and several functions.
 
 use std::io::{BufRead, BufReader, Write as _};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -64,11 +66,22 @@ pub(crate) struct Recorder {
 }
 
 impl Recorder {
-    /// Relays connections made to `listener` to `upstream`.
-    pub(crate) fn start(listener: TcpListener, upstream: SocketAddr) -> Result<Self, String> {
+    /// Relays connections made to `listener`: each request to the upstream that `routes`
+    /// gives for the function it names, the others to `upstream`.
+    pub(crate) fn start(
+        listener: TcpListener,
+        upstream: SocketAddr,
+        routes: &[(&str, SocketAddr)],
+    ) -> Result<Self, String> {
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         let events = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
+        let routes: Arc<Vec<(String, SocketAddr)>> = Arc::new(
+            routes
+                .iter()
+                .map(|(name, address)| ((*name).to_owned(), *address))
+                .collect(),
+        );
         let accept = {
             let (events, stop) = (Arc::clone(&events), Arc::clone(&stop));
             std::thread::spawn(move || {
@@ -77,9 +90,15 @@ impl Recorder {
                         break;
                     }
                     let Ok(client) = client else { continue };
-                    let events = Arc::clone(&events);
+                    let (events, routes) = (Arc::clone(&events), Arc::clone(&routes));
                     std::thread::spawn(move || {
-                        if let Err(error) = relay(client, upstream, &events) {
+                        let route = |function: Option<&str>| {
+                            routes
+                                .iter()
+                                .find(|(name, _)| Some(name.as_str()) == function)
+                                .map_or(upstream, |(_, address)| *address)
+                        };
+                        if let Err(error) = relay(client, &route, &events) {
                             println!("    recorder: {error}");
                         }
                     });
@@ -119,45 +138,97 @@ impl Drop for Recorder {
     }
 }
 
-/// Relays one client connection: requests up (reading each to keep invocation payloads),
-/// answers down, untouched.
+/// One connection to an upstream, whose answers a thread copies to the client untouched.
+struct Upstream {
+    address: SocketAddr,
+    stream: TcpStream,
+    /// Set when the relay closes this connection itself (the client stays open).
+    closing: Arc<AtomicBool>,
+    answers: JoinHandle<()>,
+}
+
+impl Upstream {
+    fn open(address: SocketAddr, client: &TcpStream) -> Result<Self, String> {
+        let stream =
+            TcpStream::connect(address).map_err(|e| format!("cannot reach {address}: {e}"))?;
+        let closing = Arc::new(AtomicBool::new(false));
+        let answers = {
+            let (mut from, mut to) = (
+                stream.try_clone().map_err(|e| e.to_string())?,
+                client.try_clone().map_err(|e| e.to_string())?,
+            );
+            let closing = Arc::clone(&closing);
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut from, &mut to);
+                // The upstream closed the connection: so does the relay, towards the client.
+                if !closing.load(Ordering::SeqCst) {
+                    let _ = to.shutdown(Shutdown::Write);
+                }
+            })
+        };
+        Ok(Self {
+            address,
+            stream,
+            closing,
+            answers,
+        })
+    }
+
+    /// Closes the connection once its last answer went through: the client sends a request
+    /// only after the answer to the one before (no pipelining), so nothing is in flight.
+    fn close(self) {
+        self.closing.store(true, Ordering::SeqCst);
+        let _ = self.stream.shutdown(Shutdown::Both);
+        let _ = self.answers.join();
+    }
+}
+
+/// Relays one client connection: each request (read to keep invocation payloads) to the
+/// upstream `route` gives for the function it names, answers back untouched.
 fn relay(
     client: TcpStream,
-    upstream: SocketAddr,
+    route: &dyn Fn(Option<&str>) -> SocketAddr,
     events: &Mutex<Vec<Vec<u8>>>,
 ) -> Result<(), String> {
-    let server =
-        TcpStream::connect(upstream).map_err(|e| format!("cannot reach {upstream}: {e}"))?;
-    let answers = {
-        let (mut from, mut to) = (
-            server.try_clone().map_err(|e| e.to_string())?,
-            client.try_clone().map_err(|e| e.to_string())?,
-        );
-        std::thread::spawn(move || {
-            let _ = std::io::copy(&mut from, &mut to);
-            let _ = to.shutdown(Shutdown::Write);
-        })
-    };
-    let mut requests = BufReader::new(client);
-    let mut up = server;
+    let mut requests = BufReader::new(client.try_clone().map_err(|e| e.to_string())?);
+    let mut current: Option<Upstream> = None;
     let result = loop {
-        match read_request(&mut requests) {
-            Ok(Some(request)) => {
-                if request.is_invocation
-                    && let Ok(mut events) = events.lock()
-                {
-                    events.push(request.body);
-                }
-                if let Err(error) = up.write_all(&request.raw) {
-                    break Err(format!("cannot pass a request on: {error}"));
-                }
-            }
+        let request = match read_request(&mut requests) {
+            Ok(Some(request)) => request,
             Ok(None) => break Ok(()),
             Err(error) => break Err(error),
+        };
+        if request.is_invocation
+            && let Ok(mut events) = events.lock()
+        {
+            events.push(request.body.clone());
+        }
+        let address = route(request.function.as_deref());
+        let up = match current.take() {
+            Some(up) if up.address == address => up,
+            other => {
+                if let Some(previous) = other {
+                    previous.close();
+                }
+                match Upstream::open(address, &client) {
+                    Ok(up) => up,
+                    Err(error) => break Err(error),
+                }
+            }
+        };
+        let mut stream = &up.stream;
+        let written = stream.write_all(&request.raw);
+        current = Some(up);
+        if let Err(error) = written {
+            break Err(format!("cannot pass a request on: {error}"));
         }
     };
-    let _ = up.shutdown(Shutdown::Write);
-    let _ = answers.join();
+    if let Some(up) = current {
+        // Lets the last answer through before closing.
+        let _ = up.stream.shutdown(Shutdown::Write);
+        let _ = up.answers.join();
+    }
+    let _ = client.shutdown(Shutdown::Write);
     result
 }
 
@@ -166,6 +237,8 @@ struct Request {
     raw: Vec<u8>,
     body: Vec<u8>,
     is_invocation: bool,
+    /// The function named in the path (`/2015-03-31/functions/{name}/...`).
+    function: Option<String>,
 }
 
 /// Reads the next request off a connection; `None` when the client closed it.
@@ -249,10 +322,15 @@ fn read_request(reader: &mut impl BufRead) -> Result<Option<Request>, String> {
     let is_invocation = method == "POST"
         && path.starts_with("/2015-03-31/functions/")
         && path.ends_with("/invocations");
+    let function = path
+        .strip_prefix("/2015-03-31/functions/")
+        .and_then(|rest| rest.split('/').next())
+        .map(str::to_owned);
     Ok(Some(Request {
         raw,
         body,
         is_invocation,
+        function,
     }))
 }
 
@@ -265,8 +343,8 @@ mod tests {
     use super::*;
 
     /// An upstream that answers every request on a connection (keep-alive) with a body
-    /// naming the request's number and a Lambda-like function-error header.
-    fn fake_invoke_api() -> SocketAddr {
+    /// naming the request's number, a Lambda-like function-error header and its `name`.
+    fn fake_invoke_api(name: &'static str) -> SocketAddr {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         std::thread::spawn(move || {
@@ -281,6 +359,7 @@ mod tests {
                         let body = format!("{{\"n\":{number},\"len\":{}}}", request.body.len());
                         let answer = format!(
                             "HTTP/1.1 200 OK\r\nX-Amz-Function-Error: Unhandled\r\n\
+                             X-Upstream: {name}\r\n\
                              Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
                             body.len()
                         );
@@ -296,7 +375,53 @@ mod tests {
 
     fn recorder() -> Recorder {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        Recorder::start(listener, fake_invoke_api()).unwrap()
+        Recorder::start(listener, fake_invoke_api("pool"), &[]).unwrap()
+    }
+
+    #[test]
+    fn routes_each_request_by_the_function_it_names() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let senders = fake_invoke_api("senders");
+        let recorder =
+            Recorder::start(listener, fake_invoke_api("pool"), &[("senders", senders)]).unwrap();
+        let agent = crate::watch::agent(std::time::Duration::from_secs(10));
+        let endpoint = format!("http://{}", recorder.address());
+        // One agent, so one kept-alive connection from the client for all of them.
+        let mut served = Vec::new();
+        for (function, event) in [
+            ("pool", "{}"),
+            ("senders", "[]"),
+            ("senders", "1"),
+            ("pool", "2"),
+        ] {
+            let mut answer = agent
+                .post(format!(
+                    "{endpoint}/2015-03-31/functions/{function}/invocations"
+                ))
+                .send(event)
+                .unwrap();
+            let upstream = answer
+                .headers()
+                .get("x-upstream")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let body = answer.body_mut().read_to_string().unwrap();
+            served.push((upstream, body));
+        }
+        let expected = [
+            ("pool", "{\"n\":1,\"len\":2}"),
+            ("senders", "{\"n\":1,\"len\":2}"),
+            ("senders", "{\"n\":2,\"len\":1}"),
+            ("pool", "{\"n\":1,\"len\":1}"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(u, b)| ((*u).to_owned(), (*b).to_owned()))
+            .collect();
+        assert_eq!(served, expected);
+        assert_eq!(recorder.events().len(), 4);
     }
 
     #[test]

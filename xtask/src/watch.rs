@@ -1,5 +1,6 @@
-//! `cargo lambda watch` serving the example pool on 127.0.0.1: the Lambda Runtime API
-//! emulation the load test (and the end-to-end test) invoke.
+//! `cargo lambda watch` serving an example function (the pool, or the custom senders) on
+//! 127.0.0.1: the Lambda Runtime API emulation the load test (and the end-to-end test)
+//! invoke.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -24,6 +25,37 @@ pub(crate) fn ensure_cargo_lambda(_root: &Path) -> Result<(), String> {
     )
 }
 
+/// A binary that `cargo lambda watch` can serve, and how to tell that it answers.
+pub(crate) struct Function {
+    /// The package's directory, from the workspace root.
+    pub(crate) package: &'static str,
+    /// The binary, which is also the function's name in the Invoke API.
+    pub(crate) binary: &'static str,
+    /// The package features the binary needs.
+    pub(crate) features: &'static [&'static str],
+    /// An event the function answers with success once it is built and started (its state
+    /// built too).
+    pub(crate) probe: &'static [u8],
+}
+
+/// The example pool, serving every trigger.
+pub(crate) const POOL: Function = Function {
+    package: "examples",
+    binary: "pool",
+    features: &[],
+    probe: br#"{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp","request":{},"response":{}}"#,
+};
+
+/// The example custom senders (decrypting with KMS, delivering through SES and SNS).
+pub(crate) const SENDERS: Function = Function {
+    package: "examples",
+    binary: "senders",
+    features: &["kms"],
+    // A trigger it does not serve, answered with Cognito's defaults: no KMS, SES or SNS
+    // call, but only once its state (configuration and clients) is built.
+    probe: br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"response":{}}"#,
+};
+
 /// A running `cargo lambda watch`; stopped (with the function it started) when dropped,
 /// also when a step fails.
 pub(crate) struct Watch {
@@ -33,16 +65,17 @@ pub(crate) struct Watch {
 }
 
 impl Watch {
-    /// Starts `cargo lambda watch` on the `pool` binary of the examples package, in release
-    /// mode, and waits until it answers an invocation.
+    /// Starts `cargo lambda watch` on `function`, in release mode, and waits until it
+    /// answers its probe.
     pub(crate) fn start(
         root: &Path,
+        function: &Function,
         port: u16,
         log: &Path,
         env: &[(&str, &str)],
     ) -> Result<Self, String> {
-        let watch = Self::listen(&root.join("examples"), "pool", port, log, env)?;
-        watch.wait_until_ready(Duration::from_secs(900))?;
+        let watch = Self::listen(&root.join(function.package), function, port, log, env)?;
+        watch.wait_until_ready(function, log, Duration::from_secs(1800))?;
         Ok(watch)
     }
 
@@ -50,7 +83,7 @@ impl Watch {
     /// function itself starts on the first invocation.
     pub(crate) fn listen(
         package_dir: &Path,
-        binary: &str,
+        function: &Function,
         port: u16,
         log: &Path,
         env: &[(&str, &str)],
@@ -65,11 +98,14 @@ impl Watch {
                 "--release",
                 "--ignore-changes",
                 "--bin",
-                binary,
-                "-A",
-                "127.0.0.1",
-                "-P",
+                function.binary,
             ])
+            .args(if function.features.is_empty() {
+                Vec::new()
+            } else {
+                vec!["--features".to_owned(), function.features.join(",")]
+            })
+            .args(["-A", "127.0.0.1", "-P"])
             .arg(port.to_string())
             .current_dir(package_dir)
             .stdin(Stdio::null())
@@ -98,16 +134,30 @@ impl Watch {
         Ok(watch)
     }
 
-    /// Waits until the function answers an invocation (the first builds and starts it).
-    fn wait_until_ready(&self, limit: Duration) -> Result<(), String> {
+    /// Waits until the function answers its probe (the first invocation builds and starts
+    /// it). A function that answers with an error (its state could not be built) fails at
+    /// once.
+    fn wait_until_ready(
+        &self,
+        function: &Function,
+        log: &Path,
+        limit: Duration,
+    ) -> Result<(), String> {
         let started = Instant::now();
-        let probe = br#"{"version":"1","triggerSource":"PostConfirmation_ConfirmSignUp","request":{},"response":{}}"#;
-        let agent = agent(Duration::from_secs(600));
+        let agent = agent(Duration::from_secs(1800));
         loop {
-            match invoke(&agent, &self.endpoint, "pool", probe) {
+            match invoke(&agent, &self.endpoint, function.binary, function.probe) {
                 Ok((200, _)) => return Ok(()),
+                Ok((_, body)) if body.starts_with(br#"{"errorType""#) => {
+                    return Err(format!(
+                        "{} answered its probe with {} (see {})",
+                        function.binary,
+                        String::from_utf8_lossy(&body),
+                        log.display()
+                    ));
+                }
                 _ if started.elapsed() > limit => {
-                    return Err("the function never answered".to_owned());
+                    return Err(format!("{} never answered", function.binary));
                 }
                 _ => std::thread::sleep(Duration::from_millis(500)),
             }

@@ -11,7 +11,8 @@
 //! for them) and their dependencies weigh several times the whole pool (README, "Custom
 //! senders"): the pool answering the synchronous triggers stays small and quick to start.
 //!
-//! Configuration, read once at cold start:
+//! Configuration, read once at cold start (when the function first serves an event:
+//! `senders --template`, `--lambda-config` and `--help` need none of it):
 //! - `KEY_ARN`: the ARN of the pool's custom sender KMS key (its `KMSKeyID`); the
 //!   function's role needs `kms:Decrypt` on it;
 //! - `FROM_ADDRESS`: the SES identity emails are sent from (`ses:SendEmail`);
@@ -31,7 +32,7 @@ use cognito_trigger::{
 use examples::app::mask_email;
 use examples::delivery::{self, Delivered};
 
-/// Built once at cold start and lent to both handlers.
+/// Built once at cold start (`senders_from_env`) and lent to both handlers.
 struct Senders {
     decryptor: CodeDecryptor,
     ses: aws_sdk_sesv2::Client,
@@ -134,21 +135,29 @@ async fn send_sms(event: &CustomSmsSenderEvent<'_>, senders: &Senders) -> Result
     Ok(())
 }
 
-#[tokio::main]
-async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
-    cognito_trigger::init_logging();
+/// Reads the configuration and builds the clients: run once, when the function first
+/// serves an event (at cold start on Lambda), never for `--template`, `--lambda-config` or
+/// `--help`, which need none of it.
+async fn senders_from_env() -> Result<Senders, cognito_trigger::lambda_runtime::Error> {
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let mut decryptor = CodeDecryptor::from_env(&sdk).await?;
     if std::env::var("ALLOW_MISSING_POOL_CONTEXT").is_ok_and(|v| v == "true") {
         decryptor = decryptor.allow_missing_pool_context();
     }
-    let senders = Senders {
+    Ok(Senders {
         decryptor,
         ses: aws_sdk_sesv2::Client::new(&sdk),
         sns: aws_sdk_sns::Client::new(&sdk),
         from: std::env::var("FROM_ADDRESS")
             .map_err(|_| "FROM_ADDRESS is not set: the SES identity to send email from")?,
         delivered: Delivered::new(10_000),
-    };
-    pool!(state = senders; send_email, send_sms).run().await
+    })
+}
+
+#[tokio::main]
+async fn main() -> Result<(), cognito_trigger::lambda_runtime::Error> {
+    cognito_trigger::init_logging();
+    pool!(state_from = senders_from_env; send_email, send_sms)
+        .run()
+        .await
 }

@@ -151,13 +151,53 @@ impl Context {
 
 impl From<lambda_runtime::Context> for Context {
     fn from(lambda: lambda_runtime::Context) -> Self {
+        // A deadline already past when the event arrives is not Lambda's (Lambda's is the
+        // arrival plus the function's timeout): `cargo lambda watch` 1.9.2 sends 600000
+        // (1970) with every event. Taken as it is, it would time out every handler that
+        // waits for anything; the deadline is unknown instead.
         let lambda_deadline = (lambda.deadline > 0)
             .then(|| UNIX_EPOCH.checked_add(Duration::from_millis(lambda.deadline)))
-            .flatten();
+            .flatten()
+            .filter(|deadline| *deadline > SystemTime::now());
         Self {
             lambda,
             lambda_deadline,
             cognito_deadline: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn arriving_with_deadline(deadline_ms: u64) -> Context {
+        let mut lambda = lambda_runtime::Context::default();
+        lambda.deadline = deadline_ms;
+        Context::from(lambda)
+    }
+
+    #[test]
+    fn lambdas_deadline_is_kept() {
+        let in_a_minute = SystemTime::now() + Duration::from_secs(60);
+        let ms = in_a_minute
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(0));
+        let deadline = arriving_with_deadline(ms).deadline();
+        assert!(
+            deadline.is_some_and(|d| d > SystemTime::now()),
+            "{deadline:?}"
+        );
+    }
+
+    #[test]
+    fn a_deadline_past_on_arrival_is_unknown() {
+        // What `cargo lambda watch` 1.9.2 sends with every event.
+        let context = arriving_with_deadline(600_000);
+        assert_eq!(context.deadline(), None);
+        assert_eq!(context.remaining(), None);
+        // Cognito's budget still applies.
+        let budgeted = context.with_budget(Duration::from_secs(2));
+        assert!(budgeted.deadline().is_some_and(|d| d > SystemTime::now()));
     }
 }

@@ -9,6 +9,12 @@ use serde_json::{Value, json};
 
 use super::{CognitoLocal, E2e, MOTO_PORT, Tools, WATCH_PORT, expect};
 
+/// The example pool with its stores on AWS (DynamoDB, the Cognito API).
+pub(super) const POOL_WITH_STORE: crate::watch::Function = crate::watch::Function {
+    features: &["store"],
+    ..crate::watch::POOL
+};
+
 pub(super) const USERS_TABLE: &str = "e2e-users";
 pub(super) const LEGACY_USERS_TABLE: &str = "e2e-legacy-users";
 pub(super) const DEFAULT_GROUP: &str = "members";
