@@ -1270,8 +1270,20 @@ async fn the_example_handlers_answer_every_sample_within_the_rules() {
     ] {
         // The user the user migration samples sign in as, so that their answers are checked.
         let store = examples::store::MemoryStore::default();
-        let ada = examples::store::LegacyUser::with_password("Ada Lovelace", "Legacy-Passw0rd!");
+        let ada = examples::store::LegacyUser::with_password("Ada Lovelace", "Legacy-Passw0rd!")
+            .with_email("ada@example.com");
         store.add_legacy_user("ada@example.com", ada);
+        // The samples' user, with everything the token handlers put in tokens.
+        let granted = examples::store::Entitlements {
+            tier: "gold".to_owned(),
+            tenant: Some("acme".to_owned()),
+            roles: vec!["editor".to_owned(), "billing.admin".to_owned()],
+        };
+        store.set_entitlements(
+            "8f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+            "ada@example.com",
+            granted,
+        );
         let mut app = examples::App::with_store(store.into());
         app.custom_email = custom_email;
         let pool = examples::pool(app);

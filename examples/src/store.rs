@@ -28,37 +28,40 @@ use argon2::{Argon2, PasswordHasher as _, PasswordVerifier as _};
 use cognito_trigger::{CloudFormation, Context};
 use serde_json::json;
 
-/// How long a store call may take when the invocation has no deadline.
-const DEFAULT_LIMIT: Duration = Duration::from_secs(2);
+/// The longest a store call may take: a slow store fails fast rather than hold every
+/// sign-in for the whole of Cognito's 5 seconds.
+const CALL_LIMIT: Duration = Duration::from_secs(2);
 /// Kept back from the deadline to build and send the answer.
 const ANSWER_MARGIN: Duration = Duration::from_millis(250);
 
 /// How long a store call may take in this invocation: what is left before the deadline
-/// (the earlier of Lambda's and Cognito's), less a margin for answering; 2 seconds when no
-/// deadline is known.
+/// (the earlier of Lambda's and Cognito's) less a margin for answering, and at most 2
+/// seconds.
 ///
 /// ```
 /// use std::time::Duration;
 /// use cognito_trigger::Context;
 /// use examples::store::time_left;
 ///
-/// let context = Context::new("r1").with_remaining(Duration::from_secs(5));
-/// assert!(time_left(&context) <= Duration::from_secs(5));
-/// assert!(time_left(&context) > Duration::from_secs(4));
-/// assert_eq!(time_left(&Context::new("r2")), Duration::from_secs(2));
+/// let plenty = Context::new("r1").with_remaining(Duration::from_secs(5));
+/// assert_eq!(time_left(&plenty), Duration::from_secs(2));
+/// let late = Context::new("r2").with_remaining(Duration::from_secs(1));
+/// assert!(time_left(&late) < Duration::from_secs(1));
+/// assert_eq!(time_left(&Context::new("r3")), Duration::from_secs(2));
 /// ```
 #[must_use]
 pub fn time_left(context: &Context) -> Duration {
-    context
-        .remaining()
-        .map_or(DEFAULT_LIMIT, |left| left.saturating_sub(ANSWER_MARGIN))
+    context.remaining().map_or(CALL_LIMIT, |left| {
+        left.saturating_sub(ANSWER_MARGIN).min(CALL_LIMIT)
+    })
 }
 
 /// The stores in the pool's deployment template (`pool --template`): the users table and
-/// the legacy users table (kept when the stack is deleted), the `members` group in a pool
-/// the stack creates, the function's permissions (`dynamodb:GetItem` and `PutItem` on the
-/// users table, `GetItem` on the legacy table, `cognito-idp:AdminAddUserToGroup`), and the
-/// variables that name them.
+/// the legacy users table (kept when the stack is deleted, as the pool is), the `members`
+/// group in a pool the stack creates (give an existing pool that group, or change
+/// `DEFAULT_GROUP`), the function's permissions (`dynamodb:GetItem` and `BatchGetItem` on
+/// the users table, `PutItem` there for profiles only, `GetItem` on the legacy table,
+/// `cognito-idp:AdminAddUserToGroup` on the pool), and the variables that name them.
 ///
 /// ```
 /// let template = examples::pool(examples::App::in_memory()).cloudformation().to_json();
@@ -68,12 +71,16 @@ pub fn time_left(context: &Context) -> Duration {
 /// ```
 #[must_use]
 pub fn deployment(template: CloudFormation) -> CloudFormation {
+    // Users' data outlives the stack, as the user pool does.
+    let kept = |resource: serde_json::Value| {
+        let mut resource = resource;
+        resource["DeletionPolicy"] = json!("Retain");
+        resource["UpdateReplacePolicy"] = json!("Retain");
+        resource
+    };
     let table = |key: &str, why: &str| {
-        json!({
+        kept(json!({
             "Type": "AWS::DynamoDB::Table",
-            // Users' data outlives the stack.
-            "DeletionPolicy": "Retain",
-            "UpdateReplacePolicy": "Retain",
             "Metadata": {"com.aws.cloudformation.Context": {"why": why}},
             "Properties": {
                 "BillingMode": "PAY_PER_REQUEST",
@@ -82,7 +89,7 @@ pub fn deployment(template: CloudFormation) -> CloudFormation {
                 "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true},
                 "SSESpecification": {"SSEEnabled": true},
             },
-        })
+        }))
     };
     let arn = |table: &str| json!({"Fn::GetAtt": [table, "Arn"]});
     template
@@ -96,7 +103,7 @@ pub fn deployment(template: CloudFormation) -> CloudFormation {
         )
         .resource(
             "MembersGroup",
-            json!({
+            kept(json!({
                 "Type": "AWS::Cognito::UserPoolGroup",
                 "Condition": "CreateUserPool",
                 "Metadata": {"com.aws.cloudformation.Context": {"why": "The default group post confirmation adds new users to (DEFAULT_GROUP)"}},
@@ -105,13 +112,23 @@ pub fn deployment(template: CloudFormation) -> CloudFormation {
                     "GroupName": "members",
                     "Description": "Every confirmed user (post confirmation adds them)",
                 },
-            }),
+            })),
         )
-        .allow(&["dynamodb:GetItem", "dynamodb:PutItem"], arn("UsersTable"))
+        .allow(
+            &["dynamodb:GetItem", "dynamodb:BatchGetItem"],
+            arn("UsersTable"),
+        )
+        // Profiles only: the function cannot put anyone on (or take anyone off) the deny list.
+        .statement(json!({
+            "Effect": "Allow",
+            "Action": "dynamodb:PutItem",
+            "Resource": arn("UsersTable"),
+            "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["user#*"]}},
+        }))
         .allow(&["dynamodb:GetItem"], arn("LegacyUsersTable"))
         .allow(
             &["cognito-idp:AdminAddUserToGroup"],
-            CloudFormation::user_pools_arn(),
+            CloudFormation::user_pool_arn(),
         )
         .environment("USERS_TABLE", json!({"Ref": "UsersTable"}))
         .environment("LEGACY_USERS_TABLE", json!({"Ref": "LegacyUsersTable"}))
@@ -123,26 +140,28 @@ pub fn deployment(template: CloudFormation) -> CloudFormation {
 pub struct Entitlements {
     /// The plan: `free` until the profile says otherwise.
     pub tier: String,
-    /// The customer the user belongs to.
-    pub tenant: String,
+    /// The customer the user belongs to, once an operator has said so: no tenant is
+    /// guessed (an email domain is not proof of membership).
+    pub tenant: Option<String>,
     /// Application roles; each becomes an access token scope `app/<role>`.
     pub roles: Vec<String>,
 }
 
 impl Default for Entitlements {
-    /// What a user without a profile gets: the `free` tier of the `default` tenant, no
-    /// roles. The least a token can grant, so it is also what tokens carry when the store
-    /// cannot be read.
+    /// What a user without a profile gets: the `free` tier, no tenant, no roles. The least
+    /// a token can grant (no tenant is not another tenant), so it is also what tokens carry
+    /// when the store cannot be read.
     ///
     /// ```
     /// let defaults = examples::store::Entitlements::default();
-    /// assert_eq!((defaults.tier.as_str(), defaults.tenant.as_str()), ("free", "default"));
+    /// assert_eq!(defaults.tier, "free");
+    /// assert_eq!(defaults.tenant, None);
     /// assert!(defaults.roles.is_empty());
     /// ```
     fn default() -> Self {
         Self {
             tier: "free".to_owned(),
-            tenant: "default".to_owned(),
+            tenant: None,
             roles: Vec::new(),
         }
     }
@@ -168,6 +187,8 @@ pub struct Profile {
 pub struct LegacyUser {
     /// The user's display name.
     pub name: String,
+    /// The user's email address in the legacy store, if it has one.
+    pub email: Option<String>,
     password_hash: PasswordHashString,
 }
 
@@ -186,11 +207,26 @@ impl LegacyUser {
     pub fn with_password(name: &str, password: &str) -> Self {
         Self {
             name: name.to_owned(),
+            email: None,
             password_hash: hash_password(password),
         }
     }
 
-    /// A legacy user as the store holds it: `password_hash` is a PHC string.
+    /// The same user, with an email address.
+    ///
+    /// ```
+    /// use examples::store::LegacyUser;
+    ///
+    /// let carol = LegacyUser::with_password("Carol", "pw").with_email("carol@example.com");
+    /// assert_eq!(carol.email.as_deref(), Some("carol@example.com"));
+    /// ```
+    #[must_use]
+    pub fn with_email(mut self, email: &str) -> Self {
+        self.email = Some(email.to_owned());
+        self
+    }
+
+    /// A legacy user as the store holds it: `password_hash` is an Argon2 PHC string.
     ///
     /// ```
     /// use examples::store::LegacyUser;
@@ -198,15 +234,22 @@ impl LegacyUser {
     /// let hash = LegacyUser::with_password("Carol", "pw").password_hash().to_owned();
     /// assert!(LegacyUser::from_hash("Carol", &hash).is_ok());
     /// assert!(LegacyUser::from_hash("Carol", "plain text").is_err());
+    /// // Another algorithm: this code cannot check it, so it is not a user to let in.
+    /// let bcrypt = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW";
+    /// assert!(LegacyUser::from_hash("Carol", bcrypt).is_err());
     /// ```
     ///
     /// # Errors
-    /// When `password_hash` is not a PHC string.
+    /// When `password_hash` is not an Argon2 PHC string.
     pub fn from_hash(name: &str, password_hash: &str) -> Result<Self, StoreError> {
         let password_hash = PasswordHashString::new(password_hash)
             .map_err(|_| StoreError::Corrupt("a legacy password hash is not a PHC string"))?;
+        if !password_hash.algorithm().as_str().starts_with("argon2") {
+            return Err(StoreError::Corrupt("a legacy password hash is not Argon2"));
+        }
         Ok(Self {
             name: name.to_owned(),
+            email: None,
             password_hash,
         })
     }
@@ -236,6 +279,51 @@ impl LegacyUser {
     /// assert!(!runtime.block_on(carol.verify("migr4ted!pw")));
     /// ```
     pub async fn verify(&self, password: &str) -> bool {
+        self.verify_within(password, Duration::MAX)
+            .await
+            .unwrap_or(false)
+    }
+
+    /// Checks `password` against `user`'s hash, or against a stand-in hash when there is no
+    /// such user: an unknown username then takes as long as a wrong password, so timing
+    /// does not tell which usernames the legacy store has. `false` for no user.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use examples::store::LegacyUser;
+    ///
+    /// let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// let carol = LegacyUser::with_password("Carol", "Migr4ted!pw");
+    /// let limit = Duration::from_secs(5);
+    /// assert!(runtime.block_on(LegacyUser::check(Some(&carol), "Migr4ted!pw", limit)).unwrap());
+    /// assert!(!runtime.block_on(LegacyUser::check(None, "Migr4ted!pw", limit)).unwrap());
+    /// ```
+    ///
+    /// # Errors
+    /// [`StoreError::Timeout`] when the check takes longer than `limit`.
+    pub async fn check(
+        user: Option<&Self>,
+        password: &str,
+        limit: Duration,
+    ) -> Result<bool, StoreError> {
+        static NOBODY: std::sync::LazyLock<LegacyUser> = std::sync::LazyLock::new(|| {
+            LegacyUser::with_password("", "the stand-in for users the store does not have")
+        });
+        match user {
+            Some(user) => user.verify_within(password, limit).await,
+            None => NOBODY.verify_within(password, limit).await.map(|_| false),
+        }
+    }
+
+    async fn verify_within(&self, password: &str, limit: Duration) -> Result<bool, StoreError> {
+        let checked = self.verify_blocking(password);
+        match tokio::time::timeout(limit, checked).await {
+            Ok(matches) => Ok(matches),
+            Err(_) => Err(StoreError::Timeout(limit)),
+        }
+    }
+
+    async fn verify_blocking(&self, password: &str) -> bool {
         let hash = self.password_hash.clone();
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || {
@@ -252,6 +340,7 @@ impl std::fmt::Debug for LegacyUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LegacyUser")
             .field("name", &self.name)
+            .field("email", &self.email)
             .field("password_hash", &"[redacted]")
             .finish_non_exhaustive()
     }
@@ -284,9 +373,10 @@ pub enum StoreError {
     /// The call did not finish within its time limit.
     #[error("the store did not answer within {0:?}")]
     Timeout(Duration),
-    /// The service refused or could not be reached.
+    /// The service refused or could not be reached: what it said, with the whole chain of
+    /// causes (the AWS SDK's own errors say only "service error" at the top).
     #[error("the store failed: {0}")]
-    Service(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Service(String),
     /// An item is not in the shape this code writes.
     #[error("the store holds an item it cannot read: {0}")]
     Corrupt(&'static str),
@@ -470,7 +560,10 @@ impl Store {
         }
     }
 
-    /// Whether `username` is on the deny list (case-insensitive).
+    /// Whether any of `identities` (the user's `sub`, email address, username: whatever an
+    /// operator may have put on the list) is on the deny list, compared without case.
+    /// Empty identities are skipped. Read consistently: a user denied a moment ago is
+    /// refused now.
     ///
     /// ```
     /// use std::time::Duration;
@@ -481,20 +574,36 @@ impl Store {
     /// memory.deny("Mallory@example.com");
     /// let store = Store::from(memory);
     /// let limit = Duration::from_secs(1);
-    /// assert!(runtime.block_on(store.is_denied("mallory@example.com", limit)).unwrap());
-    /// assert!(!runtime.block_on(store.is_denied("ada@example.com", limit)).unwrap());
+    /// // A pool that signs in by email sends a UUID as the username: the email still matches.
+    /// let mallory = ["5f0c…-uuid", "mallory@example.com"];
+    /// assert!(runtime.block_on(store.is_denied(&mallory, limit)).unwrap());
+    /// assert!(!runtime.block_on(store.is_denied(&["ada@example.com"], limit)).unwrap());
     /// ```
     ///
     /// # Errors
     /// The store failed or did not answer within `limit`.
-    pub async fn is_denied(&self, username: &str, limit: Duration) -> Result<bool, StoreError> {
-        let username = username.to_lowercase();
+    pub async fn is_denied(
+        &self,
+        identities: &[&str],
+        limit: Duration,
+    ) -> Result<bool, StoreError> {
+        let mut keys: Vec<String> = identities
+            .iter()
+            .filter(|identity| !identity.is_empty())
+            .map(|identity| identity.to_lowercase())
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        if keys.is_empty() {
+            return Ok(false);
+        }
         match &self.backend {
             Backend::Memory(memory) => {
-                within(limit, async { Ok(memory.is_denied(&username)) }).await
+                let denied = keys.iter().any(|key| memory.is_denied(key));
+                within(limit, async { Ok(denied) }).await
             }
             #[cfg(feature = "store")]
-            Backend::Aws(aws) => within(limit, aws.is_denied(&username)).await,
+            Backend::Aws(aws) => within(limit, aws.is_denied(&keys)).await,
         }
     }
 
@@ -806,8 +915,9 @@ mod aws {
         pub(super) default_group: Option<String>,
     }
 
-    fn service(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
-        StoreError::Service(Box::new(error))
+    /// An AWS SDK error with its causes: its own text is only "service error".
+    fn service(error: impl std::error::Error) -> StoreError {
+        StoreError::Service(dynamodb::error::DisplayErrorContext(error).to_string())
     }
 
     fn string(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> {
@@ -843,11 +953,14 @@ mod aws {
                     AttributeValue::N(profile.created_at.to_string()),
                 )
                 .item("tier", s(&profile.entitlements.tier))
-                .item("tenant", s(&profile.entitlements.tenant))
                 .item("roles", AttributeValue::L(roles))
-                .condition_expression("attribute_not_exists(pk)")
-                .send()
-                .await;
+                .condition_expression("attribute_not_exists(pk)");
+            let written = match &profile.entitlements.tenant {
+                Some(tenant) => written.item("tenant", s(tenant)),
+                None => written,
+            }
+            .send()
+            .await;
             match written {
                 Ok(_) => Ok(Created::Now),
                 Err(error)
@@ -882,16 +995,43 @@ mod aws {
             };
             Ok(Some(Entitlements {
                 tier: string(&item, "tier").unwrap_or(defaults.tier),
-                tenant: string(&item, "tenant").unwrap_or(defaults.tenant),
+                tenant: string(&item, "tenant").or(defaults.tenant),
                 roles,
             }))
         }
 
-        pub(super) async fn is_denied(&self, username: &str) -> Result<bool, StoreError> {
-            let item = self
-                .get(&self.users_table, "pk", &format!("deny#{username}"))
-                .await?;
-            Ok(item.is_some())
+        /// One consistent batch read of `deny#<key>` for every key (distinct, at most 100).
+        pub(super) async fn is_denied(&self, keys: &[String]) -> Result<bool, StoreError> {
+            let wanted = keys.iter().map(|key| {
+                HashMap::from([("pk".to_owned(), AttributeValue::S(format!("deny#{key}")))])
+            });
+            let request = dynamodb::types::KeysAndAttributes::builder()
+                .set_keys(Some(wanted.collect()))
+                .consistent_read(true)
+                .projection_expression("pk")
+                .build()
+                .map_err(service)?;
+            let read = self
+                .dynamodb
+                .batch_get_item()
+                .request_items(&self.users_table, request)
+                .send()
+                .await
+                .map_err(service)?;
+            let found = read
+                .responses()
+                .and_then(|tables| tables.get(&self.users_table))
+                .is_some_and(|items| !items.is_empty());
+            // Keys DynamoDB did not get to (throttling) are not known to be allowed.
+            let unread = read
+                .unprocessed_keys()
+                .is_some_and(|tables| !tables.is_empty());
+            if unread && !found {
+                return Err(StoreError::Service(
+                    "the deny list was only partly read".to_owned(),
+                ));
+            }
+            Ok(found)
         }
 
         pub(super) async fn legacy_user(
@@ -907,7 +1047,11 @@ mod aws {
             let hash = string(&item, "password_hash")
                 .ok_or(StoreError::Corrupt("a legacy user has no password_hash"))?;
             let name = string(&item, "name").unwrap_or_default();
-            LegacyUser::from_hash(&name, &hash).map(Some)
+            let user = LegacyUser::from_hash(&name, &hash)?;
+            Ok(Some(match string(&item, "email") {
+                Some(email) => user.with_email(&email),
+                None => user,
+            }))
         }
 
         pub(super) async fn add_to_group(
@@ -938,6 +1082,8 @@ mod aws {
                 .get_item()
                 .table_name(table)
                 .key(key, AttributeValue::S(value.to_owned()))
+                // An operator's change shows in the next token, not eventually.
+                .consistent_read(true)
                 .send()
                 .await
                 .map_err(service)?;

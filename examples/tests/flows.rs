@@ -21,7 +21,7 @@ fn store() -> MemoryStore {
     let store = MemoryStore::default().with_default_group("members");
     store.add_legacy_user(
         "carol@example.com",
-        LegacyUser::with_password("Carol", "Migr4ted!pw"),
+        LegacyUser::with_password("Carol", "Migr4ted!pw").with_email("carol@example.com"),
     );
     store.deny("mallory@example.com");
     store
@@ -149,8 +149,8 @@ fn v3_tokens_carry_the_stored_entitlements_and_admins_get_the_reports_scope() {
     );
     let gold = Entitlements {
         tier: "gold".to_owned(),
-        tenant: "example.com".to_owned(),
-        roles: vec!["editor".to_owned()],
+        tenant: Some("acme".to_owned()),
+        roles: vec!["editor".to_owned(), "not a scope".to_owned()],
     };
     store.set_entitlements(
         &sub_of(&cognito, "ada@example.com"),
@@ -162,7 +162,7 @@ fn v3_tokens_carry_the_stored_entitlements_and_admins_get_the_reports_scope() {
         .unwrap();
     let tokens = tokens_of(&mut cognito, "ada@example.com", "Passw0rd!");
     assert_eq!(tokens.id_token["tier"], "gold");
-    assert_eq!(tokens.id_token["tenant"], "example.com");
+    assert_eq!(tokens.id_token["tenant"], "acme");
     assert_eq!(tokens.access_token["tier"], "gold");
     assert_eq!(tokens.access_token["roles"], serde_json::json!(["editor"]));
     assert_eq!(tokens.access_token["groups"], serde_json::json!(["admins"]));
@@ -193,19 +193,21 @@ fn a_confirmed_user_gets_one_profile_and_the_default_group_and_changing_it_chang
     let sub = sub_of(&cognito, "bob@example.org");
     let profile = store.profile(&sub).unwrap();
     assert_eq!(profile.email, "bob@example.org");
-    assert_eq!(profile.entitlements.tenant, "example.org");
+    // Nothing an operator has not granted: no tenant, no roles.
+    assert_eq!(profile.entitlements, Entitlements::default());
     assert_eq!(store.groups_of("bob@example.org"), ["members"]);
 
     let tokens = tokens_of(&mut cognito, "bob@example.org", "Passw0rd!");
     assert_eq!(tokens.id_token["tier"], "free");
     let gold = Entitlements {
         tier: "gold".to_owned(),
-        ..profile.entitlements.clone()
+        tenant: Some("acme".to_owned()),
+        roles: Vec::new(),
     };
     store.set_entitlements(&sub, "bob@example.org", gold);
     let tokens = tokens_of(&mut cognito, "bob@example.org", "Passw0rd!");
     assert_eq!(tokens.id_token["tier"], "gold");
-    assert_eq!(tokens.id_token["tenant"], "example.org");
+    assert_eq!(tokens.id_token["tenant"], "acme");
 }
 
 #[test]
@@ -266,7 +268,8 @@ fn without_stored_data_nobody_migrates_and_tokens_carry_the_defaults() {
     );
     let tokens = tokens_of(&mut cognito, "mallory@example.com", "Passw0rd!");
     assert_eq!(tokens.id_token["tier"], "free");
-    assert_eq!(tokens.id_token["tenant"], "default");
+    // No tenant is not another tenant: the claim is left out.
+    assert!(tokens.id_token.get("tenant").is_none());
 }
 
 #[test]
@@ -363,7 +366,8 @@ fn simulated_e2e_flows() {
                 .profile(&bob.attributes["sub"])
                 .ok_or("no profile for bob")?;
             expect(
-                profile.email == "bob@example.org" && profile.entitlements.tenant == "example.org",
+                profile.email == "bob@example.org"
+                    && profile.entitlements == Entitlements::default(),
                 format!("bob's profile: {profile:?}"),
             )?;
             let groups = store.groups_of("bob@example.org");
@@ -390,10 +394,9 @@ fn simulated_e2e_flows() {
                 .map_err(|e| e.to_string())?
                 .tokens()
                 .ok_or("a challenge")?;
-            // The profile post confirmation wrote: the default tier, the email's domain as
-            // the tenant.
+            // The profile post confirmation wrote: the free tier, no tenant yet.
             expect(
-                tokens.id_token["tier"] == "free" && tokens.id_token["tenant"] == "example.com",
+                tokens.id_token["tier"] == "free" && tokens.id_token.get("tenant").is_none(),
                 format!("not the stored entitlements: {:?}", tokens.id_token),
             )?;
             expect(
@@ -413,7 +416,7 @@ fn simulated_e2e_flows() {
             let sub = c.user("ada@example.com").ok_or("ada is gone")?.attributes["sub"].clone();
             let gold = Entitlements {
                 tier: "gold".to_owned(),
-                tenant: "example.com".to_owned(),
+                tenant: Some("acme".to_owned()),
                 roles: vec!["editor".to_owned()],
             };
             store.set_entitlements(&sub, "ada@example.com", gold);
@@ -423,7 +426,9 @@ fn simulated_e2e_flows() {
                 .tokens()
                 .ok_or("a challenge")?;
             expect(
-                tokens.id_token["tier"] == "gold" && tokens.id_token["roles"] == "editor",
+                tokens.id_token["tier"] == "gold"
+                    && tokens.id_token["tenant"] == "acme"
+                    && tokens.id_token["roles"] == "editor",
                 format!("the change did not reach the token: {:?}", tokens.id_token),
             )?;
             let refreshed = c.refresh(&tokens).map_err(|e| e.to_string())?;

@@ -86,6 +86,9 @@ fn why(purpose: &str) -> Value {
 /// senders are split out).
 const MAIN_FUNCTION: &str = "TriggerFunction";
 
+/// The policy with what the handlers need beyond the triggers ([`CloudFormation::allow`]).
+const DEPENDENCIES_POLICY: &str = "TriggerFunctionDependencies";
+
 /// One Lambda function of the template, and the triggers it serves.
 #[derive(Clone, Debug)]
 struct Function {
@@ -174,6 +177,10 @@ impl CloudFormation {
     /// Adds a resource the handlers use (a table, a queue, a user pool group) under
     /// `logical_id`, as CloudFormation defines it.
     ///
+    /// # Panics
+    /// When `logical_id` is one the template already uses for its own resources
+    /// ([`RESERVED_LOGICAL_IDS`](Self::RESERVED_LOGICAL_IDS)).
+    ///
     /// ```
     /// use cognito_trigger::{CloudFormation, TriggerKind};
     /// use serde_json::json;
@@ -192,13 +199,40 @@ impl CloudFormation {
     /// ```
     #[must_use]
     pub fn resource(mut self, logical_id: &str, definition: Value) -> Self {
+        assert!(
+            !Self::RESERVED_LOGICAL_IDS.contains(&logical_id),
+            "`{logical_id}` is a resource of the template itself; give yours another name"
+        );
         self.resources.insert(logical_id.to_owned(), definition);
         self
     }
 
+    /// The logical IDs the template gives its own resources, which
+    /// [`resource`](Self::resource) refuses.
+    ///
+    /// ```
+    /// use cognito_trigger::CloudFormation;
+    ///
+    /// assert!(CloudFormation::RESERVED_LOGICAL_IDS.contains(&"UserPool"));
+    /// ```
+    pub const RESERVED_LOGICAL_IDS: &'static [&'static str] = &[
+        "TriggerFunction",
+        "TriggerFunctionRole",
+        "TriggerFunctionCognitoPermission",
+        "TriggerFunctionDecryptPolicy",
+        DEPENDENCIES_POLICY,
+        "SenderFunction",
+        "SenderFunctionRole",
+        "SenderFunctionCognitoPermission",
+        "SenderFunctionDecryptPolicy",
+        "SenderKey",
+        "UserPool",
+    ];
+
     /// Lets `TriggerFunction` (the function serving the triggers Cognito waits for) do
     /// `actions` on `resource` (an ARN: a string or an intrinsic function such as
-    /// `{"Fn::GetAtt": [id, "Arn"]}`), in an inline policy of its role.
+    /// `{"Fn::GetAtt": [id, "Arn"]}`, or [`user_pool_arn`](Self::user_pool_arn)), in the
+    /// policy `TriggerFunctionDependencies` attached to its role.
     ///
     /// ```
     /// use cognito_trigger::{CloudFormation, TriggerKind};
@@ -207,21 +241,50 @@ impl CloudFormation {
     /// let template = CloudFormation::new([TriggerKind::PostConfirmation])
     ///     .allow(&["dynamodb:PutItem"], json!({"Fn::GetAtt": ["Profiles", "Arn"]}))
     ///     .to_json();
-    /// let policy = &template["Resources"]["TriggerFunctionRole"]["Properties"]["Policies"][0];
+    /// let policy = &template["Resources"]["TriggerFunctionDependencies"]["Properties"];
     /// assert_eq!(policy["PolicyDocument"]["Statement"][0]["Action"], json!(["dynamodb:PutItem"]));
+    /// assert_eq!(policy["Roles"], json!([{"Ref": "TriggerFunctionRole"}]));
     /// ```
     #[must_use]
-    pub fn allow(mut self, actions: &[&str], resource: Value) -> Self {
-        self.statements.push(json!({
+    pub fn allow(self, actions: &[&str], resource: Value) -> Self {
+        self.statement(json!({
             "Effect": "Allow",
             "Action": actions,
             "Resource": resource,
-        }));
+        }))
+    }
+
+    /// Adds an IAM policy statement as written (with a `Condition`, say) to the policy
+    /// [`allow`](Self::allow) fills.
+    ///
+    /// ```
+    /// use cognito_trigger::{CloudFormation, TriggerKind};
+    /// use serde_json::json;
+    ///
+    /// let only_profiles = json!({
+    ///     "Effect": "Allow",
+    ///     "Action": "dynamodb:PutItem",
+    ///     "Resource": {"Fn::GetAtt": ["Users", "Arn"]},
+    ///     "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["user#*"]}},
+    /// });
+    /// let template = CloudFormation::new([TriggerKind::PostConfirmation])
+    ///     .statement(only_profiles.clone())
+    ///     .to_json();
+    /// let policy = &template["Resources"]["TriggerFunctionDependencies"]["Properties"];
+    /// assert_eq!(policy["PolicyDocument"]["Statement"][0], only_profiles);
+    /// ```
+    #[must_use]
+    pub fn statement(mut self, statement: Value) -> Self {
+        self.statements.push(statement);
         self
     }
 
     /// Sets the environment variable `name` of `TriggerFunction` to `value` (a string or an
     /// intrinsic function such as `{"Ref": id}`).
+    ///
+    /// # Panics
+    /// For `KEY_ARN`, which the template sets itself for a function that serves a custom
+    /// sender.
     ///
     /// ```
     /// use cognito_trigger::{CloudFormation, TriggerKind};
@@ -235,23 +298,28 @@ impl CloudFormation {
     /// ```
     #[must_use]
     pub fn environment(mut self, name: &str, value: Value) -> Self {
+        assert!(
+            name != SENDER_KEY_ARN_VAR,
+            "`{name}` is set by the template itself (the custom senders' key)"
+        );
         self.environment.insert(name.to_owned(), value);
         self
     }
 
-    /// The ARN pattern of this account's user pools in the stack's region, for
-    /// [`allow`](Self::allow) (Cognito API actions). A pattern, not the pool's own ARN: the
-    /// pool names the function, so a role naming the pool would make a dependency cycle.
+    /// The ARN of the user pool the template wires (the one it creates, or the existing
+    /// one its `UserPoolId` parameter names), for [`allow`](Self::allow) with Cognito API
+    /// actions. The policy [`allow`](Self::allow) fills is a resource of its own, so naming
+    /// the pool there makes no dependency cycle (the pool names the function).
     ///
     /// ```
     /// use cognito_trigger::CloudFormation;
     ///
-    /// let arn = CloudFormation::user_pools_arn();
-    /// assert!(arn["Fn::Sub"].as_str().unwrap().ends_with(":userpool/*"));
+    /// let arn = CloudFormation::user_pool_arn();
+    /// assert_eq!(arn["Fn::If"][0], "CreateUserPool");
     /// ```
     #[must_use]
-    pub fn user_pools_arn() -> Value {
-        json!({"Fn::Sub": "arn:${AWS::Partition}:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/*"})
+    pub fn user_pool_arn() -> Value {
+        pool_arn()
     }
 
     /// Serves `senders` (meant for the custom email and SMS senders) from a second function,
@@ -301,10 +369,17 @@ impl CloudFormation {
             resources.insert(id.clone(), definition.clone());
         }
         if !self.statements.is_empty() {
-            resources[&format!("{MAIN_FUNCTION}Role")]["Properties"]["Policies"] = json!([{
-                "PolicyName": "TriggerDependencies",
-                "PolicyDocument": {"Version": "2012-10-17", "Statement": self.statements},
-            }]);
+            resources.insert(
+                DEPENDENCIES_POLICY.to_owned(),
+                json!({
+                    "Type": "AWS::IAM::Policy",
+                    "Properties": {
+                        "PolicyName": "trigger-dependencies",
+                        "Roles": [{"Ref": format!("{MAIN_FUNCTION}Role")}],
+                        "PolicyDocument": {"Version": "2012-10-17", "Statement": self.statements},
+                    },
+                }),
+            );
         }
         if !self.environment.is_empty() {
             let properties = &mut resources[MAIN_FUNCTION]["Properties"];
@@ -572,6 +647,9 @@ fn add_user_pool(
             "UpdateReplacePolicy": "Retain",
             "Properties": {
                 "UserPoolName": {"Ref": "AWS::StackName"},
+                // `Ada` and `ada` are one user (the console's default; the API's is the
+                // opposite, and a migration trigger would then move one legacy user twice).
+                "UsernameConfiguration": {"CaseSensitive": false},
                 "LambdaConfig": config,
             },
         }),
@@ -677,22 +755,29 @@ mod tests {
             .senders_function([TriggerKind::CustomEmailSender])
             .to_json();
         let resources = &split["Resources"];
-        assert!(resources["TriggerFunctionRole"]["Properties"]["Policies"].is_array());
-        assert!(
-            resources["SenderFunctionRole"]["Properties"]
-                .get("Policies")
-                .is_none()
-        );
+        let policy = &resources[DEPENDENCIES_POLICY]["Properties"];
+        assert_eq!(policy["Roles"], json!([{"Ref": "TriggerFunctionRole"}]));
         let sender = &resources["SenderFunction"]["Properties"]["Environment"]["Variables"];
         assert!(sender.get("TABLE").is_none());
     }
 
     #[test]
-    fn without_dependencies_the_roles_have_no_inline_policy() {
+    fn without_dependencies_there_is_no_dependencies_policy() {
         let template = CloudFormation::new([TriggerKind::PreSignUp]).to_json();
-        let role = &template["Resources"]["TriggerFunctionRole"]["Properties"];
-        assert!(role.get("Policies").is_none());
+        assert!(template["Resources"].get(DEPENDENCIES_POLICY).is_none());
         let function = &template["Resources"]["TriggerFunction"]["Properties"];
         assert!(function.get("Environment").is_none());
+    }
+
+    #[test]
+    #[should_panic(expected = "`UserPool` is a resource of the template itself")]
+    fn a_resource_may_not_replace_the_templates_own() {
+        let _ = CloudFormation::new([TriggerKind::PreSignUp]).resource("UserPool", json!({}));
+    }
+
+    #[test]
+    #[should_panic(expected = "`KEY_ARN` is set by the template itself")]
+    fn the_sender_key_variable_is_the_templates() {
+        let _ = CloudFormation::new([TriggerKind::PreSignUp]).environment("KEY_ARN", json!("x"));
     }
 }

@@ -300,12 +300,14 @@ pub(crate) async fn invoke_checked<S, H: Handler<S>>(
 }
 
 /// The span every invocation runs in: its trigger, source, pool, app client and request.
+/// At ERROR level, because a span exists only where its level is enabled, and a warning or
+/// an error must carry it whatever level the function logs at.
 pub(crate) fn invocation_span(
     raw: &RawEvent<'_>,
     kind: Option<TriggerKind>,
     context: &Context,
 ) -> tracing::Span {
-    tracing::info_span!(
+    tracing::error_span!(
         "cognito_trigger",
         trigger = kind.map_or("unrecognized", TriggerKind::name),
         trigger_source = raw.trigger_source.as_deref().unwrap_or_default(),

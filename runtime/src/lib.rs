@@ -255,15 +255,17 @@ macro_rules! pool {
     }};
 }
 
-/// Sets up logging the way Lambda expects it: level from `AWS_LAMBDA_LOG_LEVEL` (or
-/// `RUST_LOG`, default `INFO`), JSON lines when `AWS_LAMBDA_LOG_FORMAT=JSON`, written to
-/// stderr, where Lambda collects them and where the local run mode's one-line-per-event
-/// stdout stays clean. Every invocation's lines carry its span: trigger, triggerSource,
-/// userPoolId, clientId, requestId and handler.
+/// Sets up logging the way Lambda expects it: JSON lines when
+/// `AWS_LAMBDA_LOG_FORMAT=JSON`, written to stderr, where Lambda collects them and where the
+/// local run mode's one-line-per-event stdout stays clean. Every invocation's lines carry
+/// its span: trigger, triggerSource, userPoolId, clientId, requestId and handler.
 ///
-/// `RUST_LOG` takes a level (`debug`) or per-target levels (`warn,cognito_trigger=debug`),
-/// not `tracing-subscriber`'s span and field filters: those need a regular expression
-/// engine, which would weigh more than the rest of the logging in every function.
+/// The level: `AWS_LAMBDA_LOG_LEVEL` (what Lambda's log level settings set; `FATAL` is
+/// read as `ERROR`), else the bare level in `RUST_LOG`, else `INFO`. `RUST_LOG` may also
+/// give per-target levels (`warn,cognito_trigger=debug`), which apply on Lambda too; its
+/// span and field filters are not read: they need a regular expression engine, which
+/// would weigh more than the rest of the logging in every function. A `RUST_LOG` that
+/// cannot be read is reported as a warning, and the level above applies.
 ///
 /// Started from a terminal outside Lambda with neither variable set, only warnings and
 /// errors are shown, so that the handlers' `INFO` lines do not interleave the local run
@@ -281,13 +283,13 @@ pub fn init_logging() {
     use lambda_runtime::tracing::subscriber::{fmt, layer::SubscriberExt as _};
     use std::io::IsTerminal as _;
 
-    let asked = std::env::var("AWS_LAMBDA_LOG_LEVEL")
-        .or_else(|_| std::env::var("RUST_LOG"))
-        .ok();
-    let quiet = asked.is_none()
+    let lambda_level = std::env::var("AWS_LAMBDA_LOG_LEVEL").ok();
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let quiet = lambda_level.is_none()
+        && rust_log.is_none()
         && std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_none()
         && std::io::stderr().is_terminal();
-    let filter = log_filter(asked.as_deref(), quiet);
+    let (filter, unreadable) = log_filter(lambda_level.as_deref(), rust_log.as_deref(), quiet);
     let json = std::env::var("AWS_LAMBDA_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
     let layer = fmt::layer()
         .with_target(false)
@@ -295,35 +297,73 @@ pub fn init_logging() {
         .with_writer(std::io::stderr);
     let registry = lambda_runtime::tracing::subscriber::registry().with(filter);
     // A subscriber set earlier (by the user) is kept.
-    let _ = if json {
+    let installed = if json {
         tracing::subscriber::set_global_default(registry.with(layer.json()))
     } else {
         tracing::subscriber::set_global_default(registry.with(layer))
     };
+    if installed.is_ok()
+        && let Some(rust_log) = unreadable
+    {
+        tracing::warn!(rust_log, "RUST_LOG cannot be read; it is ignored");
+    }
 }
 
-/// The filter for `asked` (`AWS_LAMBDA_LOG_LEVEL` or `RUST_LOG`): `INFO` when nothing is
-/// asked (`WARN` when `quiet`) or when it cannot be read; Lambda's `FATAL` is `ERROR`.
-fn log_filter(
-    asked: Option<&str>,
+/// The level filter from `AWS_LAMBDA_LOG_LEVEL` (`lambda_level`) and `RUST_LOG`, and
+/// `RUST_LOG` itself when it cannot be read. The default level: Lambda's, else `RUST_LOG`'s
+/// bare level, else `INFO` (`WARN` when `quiet`); `RUST_LOG`'s per-target levels on top.
+fn log_filter<'a>(
+    lambda_level: Option<&str>,
+    rust_log: Option<&'a str>,
     quiet: bool,
-) -> lambda_runtime::tracing::subscriber::filter::Targets {
-    use lambda_runtime::tracing::subscriber::filter::Targets;
+) -> (
+    lambda_runtime::tracing::subscriber::filter::Targets,
+    Option<&'a str>,
+) {
+    use lambda_runtime::tracing::subscriber::filter::{LevelFilter, Targets};
 
-    let default = if quiet {
-        tracing::Level::WARN
-    } else {
-        tracing::Level::INFO
-    };
-    match asked.map(str::trim) {
-        Some(level) if level.eq_ignore_ascii_case("fatal") => {
-            Targets::new().with_default(tracing::Level::ERROR)
+    // Lambda's levels are tracing's, with FATAL for the worst.
+    let level = |text: &str| -> Option<LevelFilter> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("fatal") {
+            Some(LevelFilter::ERROR)
+        } else {
+            text.parse().ok()
         }
-        Some(directives) if !directives.is_empty() => directives
-            .parse()
-            .unwrap_or_else(|_| Targets::new().with_default(default)),
-        _ => Targets::new().with_default(default),
-    }
+    };
+    let (directives, unreadable) = match rust_log.map(str::trim).filter(|d| !d.is_empty()) {
+        None => (Targets::new(), None),
+        Some(text) => {
+            // FATAL wherever a level goes, as Lambda spells it.
+            let spelled: Vec<String> = text
+                .split(',')
+                .map(|directive| match directive.rsplit_once('=') {
+                    Some((target, value)) if value.trim().eq_ignore_ascii_case("fatal") => {
+                        format!("{target}=error")
+                    }
+                    _ if directive.trim().eq_ignore_ascii_case("fatal") => "error".to_owned(),
+                    _ => directive.to_owned(),
+                })
+                .collect();
+            match spelled.join(",").parse::<Targets>() {
+                Ok(targets) => (targets, None),
+                Err(_) => (Targets::new(), rust_log),
+            }
+        }
+    };
+    let fallback = if quiet {
+        LevelFilter::WARN
+    } else {
+        LevelFilter::INFO
+    };
+    let default = lambda_level
+        .and_then(level)
+        .or(directives.default_level())
+        .unwrap_or(fallback);
+    let filter = Targets::new()
+        .with_targets(directives)
+        .with_default(default);
+    (filter, unreadable)
 }
 
 #[cfg(test)]
@@ -331,28 +371,103 @@ mod logging_tests {
     use super::log_filter;
     use tracing::Level;
 
+    fn enabled(
+        lambda: Option<&str>,
+        rust_log: Option<&str>,
+        quiet: bool,
+        target: &str,
+        level: Level,
+    ) -> bool {
+        log_filter(lambda, rust_log, quiet)
+            .0
+            .would_enable(target, &level)
+    }
+
     #[test]
-    fn the_filter_reads_levels_and_per_target_levels() {
-        let enabled = |asked: Option<&str>, quiet: bool, target: &str, level: Level| {
-            log_filter(asked, quiet).would_enable(target, &level)
-        };
-        assert!(enabled(None, false, "examples", Level::INFO));
-        assert!(!enabled(None, false, "examples", Level::DEBUG));
-        assert!(!enabled(None, true, "examples", Level::INFO));
-        assert!(enabled(None, true, "examples", Level::WARN));
-        assert!(enabled(Some("DEBUG"), true, "examples", Level::DEBUG));
-        assert!(!enabled(Some("FATAL"), false, "examples", Level::WARN));
-        assert!(enabled(Some("FATAL"), false, "examples", Level::ERROR));
-        let per_target = Some("warn,cognito_trigger=debug");
-        assert!(enabled(per_target, false, "cognito_trigger", Level::DEBUG));
-        assert!(!enabled(per_target, false, "hyper", Level::INFO));
-        // Unreadable: the default, not silence.
+    fn the_default_level_is_lambdas_then_rust_logs_then_info() {
+        assert!(enabled(None, None, false, "examples", Level::INFO));
+        assert!(!enabled(None, None, false, "examples", Level::DEBUG));
+        assert!(!enabled(None, None, true, "examples", Level::INFO));
+        assert!(enabled(None, None, true, "examples", Level::WARN));
+        assert!(enabled(Some("DEBUG"), None, true, "examples", Level::DEBUG));
         assert!(enabled(
-            Some("cognito_trigger=loud"),
+            None,
+            Some("debug"),
+            false,
+            "examples",
+            Level::DEBUG
+        ));
+        assert!(!enabled(
+            Some("WARN"),
+            Some("debug"),
             false,
             "examples",
             Level::INFO
         ));
+        assert!(!enabled(
+            Some("FATAL"),
+            None,
+            false,
+            "examples",
+            Level::WARN
+        ));
+        assert!(enabled(
+            Some("FATAL"),
+            None,
+            false,
+            "examples",
+            Level::ERROR
+        ));
+    }
+
+    #[test]
+    fn rust_log_adds_per_target_levels_on_lambda_too() {
+        let per_target = Some("cognito_trigger=debug");
+        // Lambda's level for every other target; no other target silenced.
+        assert!(enabled(
+            Some("WARN"),
+            per_target,
+            false,
+            "cognito_trigger",
+            Level::DEBUG
+        ));
+        assert!(enabled(
+            Some("WARN"),
+            per_target,
+            false,
+            "examples",
+            Level::WARN
+        ));
+        assert!(!enabled(
+            Some("WARN"),
+            per_target,
+            false,
+            "examples",
+            Level::INFO
+        ));
+        assert!(enabled(None, per_target, false, "examples", Level::INFO));
+        assert!(!enabled(
+            None,
+            Some("warn,hyper=fatal"),
+            false,
+            "hyper",
+            Level::WARN
+        ));
+        assert!(enabled(
+            None,
+            Some("warn,hyper=fatal"),
+            false,
+            "hyper",
+            Level::ERROR
+        ));
+    }
+
+    #[test]
+    fn an_unreadable_rust_log_is_reported_and_the_default_applies() {
+        let (filter, unreadable) = log_filter(None, Some("cognito_trigger=loud"), false);
+        assert_eq!(unreadable, Some("cognito_trigger=loud"));
+        assert!(filter.would_enable("examples", &Level::INFO));
+        assert!(!filter.would_enable("examples", &Level::DEBUG));
     }
 }
 

@@ -138,7 +138,7 @@ pub struct Pool<S = ()> {
     settings: Settings,
     samples: &'static [(&'static str, &'static [u8])],
     /// What the handlers need deployed beyond the triggers (`--template`).
-    deployment: fn(CloudFormation) -> CloudFormation,
+    deployment: Vec<Deployment>,
 }
 
 /// Which handler takes each source of one trigger.
@@ -268,7 +268,7 @@ impl<S: Send + Sync + 'static> Pool<S> {
             unhandled: Unhandled::default(),
             settings: Settings::new(),
             samples: &[],
-            deployment: std::convert::identity,
+            deployment: Vec::new(),
         }
     }
 
@@ -738,12 +738,15 @@ impl<S: Send + Sync + 'static> Pool<S> {
     /// ```
     #[must_use]
     pub fn cloudformation(&self) -> CloudFormation {
-        (self.deployment)(CloudFormation::new(self.kinds()))
+        (self.deployment.iter()).fold(CloudFormation::new(self.kinds()), |template, add| {
+            add(template)
+        })
     }
 
     /// What the handlers need deployed beyond the triggers (tables, IAM permissions,
     /// environment variables): `deployment` adds it to the pool's template
-    /// ([`Pool::cloudformation`], `--template`).
+    /// ([`Pool::cloudformation`], `--template`). Each call adds to the earlier ones, in
+    /// order.
     ///
     /// ```
     /// use cognito_trigger::{cognito_trigger, handler, CloudFormation, Pool, PostConfirmationEvent};
@@ -759,16 +762,28 @@ impl<S: Send + Sync + 'static> Pool<S> {
     ///         .environment("AUDIT_QUEUE_URL", json!({"Ref": "AuditQueue"}))
     /// }
     ///
-    /// let pool = Pool::new().handler(handler!(welcome)).deployment(audit_queue);
+    /// let stage = "prod".to_owned();
+    /// let pool = Pool::new()
+    ///     .handler(handler!(welcome))
+    ///     .deployment(audit_queue)
+    ///     .deployment(move |template| template.environment("STAGE", json!(stage)));
     /// let template = pool.cloudformation().to_json();
     /// assert_eq!(template["Resources"]["AuditQueue"]["Type"], "AWS::SQS::Queue");
+    /// let variables = &template["Resources"]["TriggerFunction"]["Properties"]["Environment"]["Variables"];
+    /// assert_eq!(variables["STAGE"], "prod");
     /// ```
     #[must_use]
-    pub fn deployment(mut self, deployment: fn(CloudFormation) -> CloudFormation) -> Self {
-        self.deployment = deployment;
+    pub fn deployment(
+        mut self,
+        deployment: impl Fn(CloudFormation) -> CloudFormation + Send + Sync + 'static,
+    ) -> Self {
+        self.deployment.push(Box::new(deployment));
         self
     }
 }
+
+/// An addition to the pool's deployment template ([`Pool::deployment`]).
+type Deployment = Box<dyn Fn(CloudFormation) -> CloudFormation + Send + Sync>;
 
 /// Records that handler `index` claims a slot, or the conflict with the handler already there.
 fn claim<S>(

@@ -7,8 +7,9 @@ use cognito_trigger::{
 use crate::App;
 use crate::store::time_left;
 
-/// Refuses sign-in to users on the store's deny list, and to users whose
-/// `custom:blocked` attribute is true.
+/// Refuses sign-in to users on the store's deny list (by `sub`, email address or username:
+/// in a pool that signs in by email, the username Cognito sends is a UUID), and to users
+/// whose `custom:blocked` attribute is true.
 ///
 /// Fails closed: when the deny list cannot be read in time, nobody signs in, with a
 /// message the user may read (a denied user must not slip through an outage).
@@ -21,14 +22,16 @@ pub async fn pre_authentication(
     app: &App,
     context: &Context,
 ) -> Result<(), Reject> {
-    if event.request.user_attributes.is_true("custom:blocked") {
+    let attributes = &event.request.user_attributes;
+    if attributes.is_true("custom:blocked") {
         return Err(Reject::new("This account is blocked. Contact support."));
     }
-    match app
-        .store
-        .is_denied(&event.user_name, time_left(context))
-        .await
-    {
+    let identities = [
+        attributes.get("sub").unwrap_or_default(),
+        attributes.get("email").unwrap_or_default(),
+        &event.user_name,
+    ];
+    match app.store.is_denied(&identities, time_left(context)).await {
         Ok(false) => Ok(()),
         Ok(true) => Err(Reject::new("This account is blocked. Contact support.")),
         Err(error) => {

@@ -4,8 +4,8 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cognito_trigger::{
-    Context, PostConfirmationEvent, PostConfirmationSource, PreSignUpEvent, PreSignUpResponse,
-    PreSignUpSource, Reject, cognito_trigger,
+    Context, PostConfirmationEvent, PreSignUpEvent, PreSignUpResponse, PreSignUpSource, Reject,
+    cognito_trigger,
 };
 
 use crate::App;
@@ -37,9 +37,13 @@ pub fn pre_sign_up(event: &PreSignUpEvent<'_>, app: &App) -> Result<PreSignUpRes
     })
 }
 
-/// Writes the new user's profile (once: a confirmation Cognito delivers twice neither
+/// Writes the user's profile (once: a confirmation Cognito delivers twice neither
 /// duplicates nor overwrites it) and adds the user to the default group, if one is
-/// configured. A password reset confirms nothing new.
+/// configured. Also after a password reset: a user migrated by a reset is confirmed there,
+/// and for anyone else the conditional write changes nothing. The profile starts on the
+/// free tier with no tenant and no roles: an operator grants them (an email domain proves
+/// no membership). Users confirmed otherwise (created by an administrator, migrated at
+/// sign-in) have no profile, and their tokens carry the defaults.
 ///
 /// A store that fails is logged as an error and the confirmation still succeeds: the user
 /// is confirmed whatever this trigger answers, and a failure would only show them an
@@ -47,36 +51,23 @@ pub fn pre_sign_up(event: &PreSignUpEvent<'_>, app: &App) -> Result<PreSignUpRes
 /// fixes it.
 #[cognito_trigger(PostConfirmation)]
 pub async fn post_confirmation(event: &PostConfirmationEvent<'_>, app: &App, context: &Context) {
-    if event.trigger_source != PostConfirmationSource::ConfirmSignUp {
-        return;
-    }
     let attributes = &event.request.user_attributes;
     let Some(sub) = attributes.get("sub") else {
         tracing::error!("the confirmed user has no sub; no profile written");
         return;
     };
-    let email = attributes.get("email").unwrap_or_default();
     let profile = Profile {
         sub: sub.to_owned(),
         username: event.user_name.to_string(),
-        email: email.to_owned(),
+        email: attributes.get("email").unwrap_or_default().to_owned(),
         created_at: SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| since.as_secs()),
-        entitlements: Entitlements {
-            // Each company its own tenant; plans and roles are an operator's decision.
-            tenant: email
-                .rsplit_once('@')
-                .map_or("default", |(_, domain)| domain)
-                .to_ascii_lowercase(),
-            ..Entitlements::default()
-        },
+        entitlements: Entitlements::default(),
     };
     match app.store.create_profile(&profile, time_left(context)).await {
         Ok(Created::Now) => tracing::info!(sub, "profile created"),
-        Ok(Created::Before) => {
-            tracing::info!(sub, "profile exists already (a retried confirmation)")
-        }
+        Ok(Created::Before) => tracing::info!(sub, "profile exists already"),
         Err(error) => tracing::error!(sub, %error, "profile not created"),
     }
     if let Some(group) = app.store.default_group() {

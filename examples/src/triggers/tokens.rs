@@ -3,9 +3,9 @@
 //! machine-to-machine tokens in V3_0.
 //!
 //! Fails open, to the least a token can grant: when the store cannot be read within the
-//! time left, the tokens carry [`Entitlements::default`] (tier `free`, no roles) and the
-//! failure is logged. Refusing every sign-in while the store is down would be worse, and a
-//! token with fewer rights than the user has is safe.
+//! time left, the tokens carry [`Entitlements::default`] (tier `free`, no tenant, no roles)
+//! and the failure is logged. Refusing every sign-in while the store is down would be
+//! worse, and a token with fewer rights than the user has is safe.
 
 use cognito_trigger::{
     Context, PreTokenGenerationRequest, PreTokenGenerationV1Event, PreTokenGenerationV1Response,
@@ -35,9 +35,9 @@ async fn entitlements(
     }
 }
 
-/// V1_0: the tier, tenant and roles (space-separated) as ID token claims, the internal
-/// notes attribute hidden, and verified users in a `verified` group (keeping their other
-/// groups).
+/// V1_0: the tier, the roles (space-separated) and the tenant (once assigned) as ID token
+/// claims, the internal notes attribute hidden, and verified users in a `verified` group
+/// (keeping their other groups).
 #[cognito_trigger(PreTokenGeneration)]
 pub async fn id_token_claims(
     event: &PreTokenGenerationV1Event<'_>,
@@ -45,11 +45,13 @@ pub async fn id_token_claims(
     context: &Context,
 ) -> PreTokenGenerationV1Response {
     let entitlements = entitlements(&event.request, app, context).await;
-    let response = PreTokenGenerationV1Response::new()
-        .add_claim("tier", entitlements.tier)
-        .add_claim("tenant", entitlements.tenant)
-        .add_claim("roles", entitlements.roles.join(" "))
+    let mut response = PreTokenGenerationV1Response::new()
+        .add_claim("tier", entitlements.tier.as_str())
+        .add_claim("roles", scoped_roles(&entitlements.roles).join(" "))
         .suppress_claim("custom:internal_notes");
+    if let Some(tenant) = entitlements.tenant {
+        response = response.add_claim("tenant", tenant);
+    }
     if event.request.user_attributes.is_true("email_verified") {
         response.add_group(&event.request, "verified")
     } else {
@@ -73,8 +75,9 @@ pub async fn access_token_claims(
     user_token_claims(request, entitlements(request, app, context).await)
 }
 
-/// V2_0: the tier and tenant in both tokens; in the access token the roles and groups as
-/// claims, no email, a scope `app/<role>` per role and `reports/admin` for the admins group.
+/// V2_0: the tier and the tenant (once assigned) in both tokens; in the access token the
+/// roles and groups as claims, no email, a scope `app/<role>` per role and `reports/admin`
+/// for the admins group.
 #[cognito_trigger(PreTokenGenerationV2)]
 pub async fn user_token_claims_v2(
     event: &PreTokenGenerationV2Event<'_>,
@@ -92,19 +95,43 @@ fn user_token_claims(
     entitlements: Entitlements,
 ) -> PreTokenGenerationV2Response {
     let groups: Vec<&str> = request.groups().collect();
+    let roles = scoped_roles(&entitlements.roles);
     let mut response = PreTokenGenerationV2Response::new()
         .add_id_token_claim("tier", entitlements.tier.as_str())
-        .add_id_token_claim("tenant", entitlements.tenant.as_str())
-        .add_access_token_claim("tier", entitlements.tier)
-        .add_access_token_claim("tenant", entitlements.tenant)
-        .add_access_token_claim("roles", entitlements.roles.clone())
+        .add_access_token_claim("tier", entitlements.tier.as_str())
+        .add_access_token_claim("roles", roles.clone())
         .add_access_token_claim("groups", groups)
         .suppress_access_token_claim("email");
-    for role in &entitlements.roles {
+    if let Some(tenant) = &entitlements.tenant {
+        response = response
+            .add_id_token_claim("tenant", tenant.as_str())
+            .add_access_token_claim("tenant", tenant.as_str());
+    }
+    for role in roles {
         response = response.add_scope(format!("app/{role}"));
     }
     if request.is_member_of("admins") {
         response = response.add_scope("reports/admin");
     }
     response
+}
+
+/// The stored roles that can be scopes: letters, digits, `_`, `.` and `-`, 1 to 64 of them.
+/// Anything else (a space would make two scopes of one) is left out and logged: the table
+/// is an operator's to edit, not a way around the scopes a client may be given.
+fn scoped_roles(roles: &[String]) -> Vec<&str> {
+    roles
+        .iter()
+        .map(String::as_str)
+        .filter(|role| {
+            let usable = (1..=64).contains(&role.len())
+                && role
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+            if !usable {
+                tracing::warn!(role, "a stored role that cannot be a scope; left out");
+            }
+            usable
+        })
+        .collect()
 }

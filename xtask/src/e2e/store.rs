@@ -7,7 +7,7 @@ use argon2::PasswordHasher as _;
 use argon2::password_hash::SaltString;
 use serde_json::{Value, json};
 
-use super::{CognitoLocal, E2e, MOTO_PORT, Tools, WATCH_PORT, expect};
+use super::{CognitoLocal, E2e, Flow, MOTO_PORT, Tools, WATCH_PORT, expect};
 
 /// The example pool with its stores on AWS (DynamoDB, the Cognito API).
 pub(super) const POOL_WITH_STORE: crate::watch::Function = crate::watch::Function {
@@ -77,8 +77,8 @@ pub(super) fn seed(tools: &Tools) -> Result<(), String> {
         .hash_password(password.as_bytes(), &salt)
         .map_err(|e| e.to_string())?
         .to_string();
-    let legacy =
-        json!({"username": {"S": username}, "name": {"S": "Carol"}, "password_hash": {"S": hash}});
+    let legacy = json!({"username": {"S": username}, "name": {"S": "Carol"},
+        "email": {"S": username}, "password_hash": {"S": hash}});
     let denied = json!({"pk": {"S": format!("deny#{DENIED_USER}")}, "reason": {"S": "e2e"}});
     for (table, item) in [(LEGACY_USERS_TABLE, legacy), (USERS_TABLE, denied)] {
         tools.aws(
@@ -178,11 +178,12 @@ impl E2e<'_> {
         &self,
         sub: &str,
         tier: &str,
+        tenant: &str,
         roles: &[&str],
     ) -> Result<(), String> {
         let key = json!({"pk": {"S": format!("user#{sub}")}}).to_string();
         let roles: Vec<Value> = roles.iter().map(|r| json!({"S": r})).collect();
-        let values = json!({":t": {"S": tier}, ":r": {"L": roles}}).to_string();
+        let values = json!({":t": {"S": tier}, ":n": {"S": tenant}, ":r": {"L": roles}});
         self.tools
             .aws(
                 &moto(),
@@ -194,11 +195,11 @@ impl E2e<'_> {
                     "--key",
                     &key,
                     "--update-expression",
-                    "SET tier = :t, #roles = :r",
+                    "SET tier = :t, tenant = :n, #roles = :r",
                     "--expression-attribute-names",
                     r##"{"#roles":"roles"}"##,
                     "--expression-attribute-values",
-                    &values,
+                    &values.to_string(),
                     "--condition-expression",
                     "attribute_exists(pk)",
                 ],
@@ -255,12 +256,22 @@ impl E2e<'_> {
                 "request": request, "response": {},
             })
         };
+        // Without the `store` feature or USERS_TABLE the pool falls back to memory, and
+        // the flows here would test that instead.
+        let on_dynamodb = expect(
+            super::log_since(&self.pool_log, 0).contains("stores: DynamoDB and the Cognito API"),
+            "the pool did not say it uses DynamoDB: it runs on an empty store in memory",
+        );
+        self.flows
+            .push(Flow::checked("pool stores on DynamoDB", on_dynamodb));
         self.flow(
             "confirmation delivered twice: one profile, unchanged",
             &["PostConfirmation_ConfirmSignUp"],
             |e| {
                 let username = "bob@example.org";
                 let sub = e.sub_of(plain, pool, username)?;
+                // An operator's grant, which a repeated confirmation must not undo.
+                e.set_entitlements(&sub, "silver", "acme", &[])?;
                 let before = e.profile(&sub)?.ok_or("bob has no profile")?;
                 let event = envelope(
                     "PostConfirmation_ConfirmSignUp",
@@ -269,10 +280,13 @@ impl E2e<'_> {
                         "cognito:user_status": "CONFIRMED"}, "clientMetadata": null}),
                 );
                 let (status, answer) = e.invoke_pool(&event)?;
-                expect(status == 200, format!("the repeated confirmation failed: {answer}"))?;
+                expect(
+                    status == 200,
+                    format!("the repeated confirmation failed: {answer}"),
+                )?;
                 let after = e.profile(&sub)?.ok_or("bob's profile is gone")?;
                 expect(
-                    after == before,
+                    after == before && after["tier"]["S"] == "silver",
                     format!("the profile changed: {before} became {after}"),
                 )?;
                 let count = e.profiles_of(username)?;
@@ -288,14 +302,18 @@ impl E2e<'_> {
             "deny list: a denied user is refused",
             &["PreAuthentication_Authentication"],
             |e| {
-                let request = |username: &str| {
-                    json!({"userAttributes": {"sub": "00000000-0000-4000-8000-0000000000aa", "email": username},
-                        "validationData": null, "userNotFound": false})
+                // A pool that signs in by email sends a UUID as the username: the deny list
+                // (which names the email) must still match.
+                let event = |sub: &str, email: &str| {
+                    envelope(
+                        "PreAuthentication_Authentication",
+                        sub,
+                        json!({"userAttributes": {"sub": sub, "email": email},
+                            "validationData": null, "userNotFound": false}),
+                    )
                 };
-                let event = |username: &str| {
-                    envelope("PreAuthentication_Authentication", username, request(username))
-                };
-                let (status, answer) = e.invoke_pool(&event(DENIED_USER))?;
+                let mallory = event("5f0c6a1e-0000-4000-8000-0000000000aa", DENIED_USER);
+                let (status, answer) = e.invoke_pool(&mallory)?;
                 expect(
                     status != 200
                         && answer["errorMessage"]
@@ -303,7 +321,8 @@ impl E2e<'_> {
                             .is_some_and(|m| m.contains("This account is blocked")),
                     format!("{DENIED_USER} was not refused: {status} {answer}"),
                 )?;
-                let (status, answer) = e.invoke_pool(&event("ada@example.com"))?;
+                let ada = event("5f0c6a1e-0000-4000-8000-0000000000bb", "ada@example.com");
+                let (status, answer) = e.invoke_pool(&ada)?;
                 expect(status == 200, format!("ada was refused: {status} {answer}"))
             },
         );
