@@ -12,11 +12,8 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
-use std::io::{Read as _, Write as _};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
 
 use aws_esdk::material_providers::client::Client as MaterialProviders;
 use aws_esdk::material_providers::types::{
@@ -28,95 +25,13 @@ use serde_json::{Value, json};
 const POOL: &str = "us-east-1_Senders01";
 const FROM: &str = "no-reply@example.com";
 
-/// A moto_server of this test's own, stopped (by its handle) when dropped.
-struct Moto {
-    child: Child,
-    port: u16,
-}
+#[path = "support/moto.rs"]
+mod support_moto;
 
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Moto {
-    fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// What moto's services hold: `service -> model -> [instances]`.
-    fn data(&self) -> Value {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        write!(
-            stream,
-            "GET /moto-api/data.json HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n"
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let body = &response[response.find("\r\n\r\n").unwrap() + 4..];
-        serde_json::from_str(body).unwrap()
-    }
-}
+use support_moto::Moto;
 
 fn moto() -> Option<Moto> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let candidates = std::env::var_os("MOTO_SERVER")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([
-            root.join("target/tools/e2e/bin/moto_server"),
-            PathBuf::from("moto_server"),
-        ]);
-    let program = candidates.into_iter().find(|p| {
-        Command::new(p)
-            .arg("--help")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    });
-    let Some(program) = program else {
-        let required = match std::env::var("COGNITO_TRIGGER_MOTO").as_deref() {
-            Ok("required") => true,
-            Ok("optional") => false,
-            _ => std::env::var("CI").is_ok_and(|v| !matches!(v.as_str(), "" | "false" | "0")),
-        };
-        assert!(
-            !required,
-            "moto_server is required here (CI, or COGNITO_TRIGGER_MOTO=required) and was \
-             not found: `pip install 'moto[server]'` or `cargo xtask e2e`"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "note (senders): moto_server not found (MOTO_SERVER, target/tools/e2e or PATH): \
-             this test passed WITHOUT checking anything"
-        );
-        return None;
-    };
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(program)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let moto = Moto { child, port };
-    let started = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "moto_server did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(moto)
+    Moto::start("senders")
 }
 
 async fn sdk(moto: &Moto) -> aws_config::SdkConfig {
