@@ -804,14 +804,14 @@ impl E2e<'_> {
                         && profile.get("tenant").is_none(),
                     format!("bob's profile: {profile}"),
                 )?;
-                // cognito-local keeps each pool in a file that the confirmation rewrites
-                // after its trigger returns, so a group membership added from inside the
-                // trigger is lost there (real Cognito keeps it); the pool must not have failed
-                // to add it. The membership itself is read after a direct invocation
-                // (`confirmation delivered twice`).
                 expect(
                     !log_since(&e.pool_log, offset).contains("not added to the default group"),
                     "the pool could not add bob to the default group",
+                )?;
+                let groups = e.groups_of(plain, pool, &sub)?;
+                expect(
+                    groups == [store::DEFAULT_GROUP],
+                    format!("bob's groups: {groups:?}"),
                 )
             },
         );

@@ -207,7 +207,9 @@ impl E2e<'_> {
             .map(drop)
     }
 
-    /// The groups `username` belongs to.
+    /// The groups the user `username` belongs to. cognito-local 5.3.0 matches the group's
+    /// members against the name as given, not the user it finds: give the user's internal
+    /// username, which in an email pool is the `sub` (what Cognito sends as `userName`).
     pub(super) fn groups_of(
         &self,
         cognito: &CognitoLocal,
@@ -291,7 +293,7 @@ impl E2e<'_> {
                 )?;
                 let count = e.profiles_of(username)?;
                 expect(count == 1, format!("{count} profiles for bob"))?;
-                let groups = e.groups_of(plain, pool, username)?;
+                let groups = e.groups_of(plain, pool, &sub)?;
                 expect(
                     groups == [DEFAULT_GROUP],
                     format!("bob's groups: {groups:?}"),
