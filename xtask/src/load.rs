@@ -1,6 +1,7 @@
 //! `cargo xtask load`: 10,000 invocations of the example pool, every sample in turn, from
 //! several threads at once, through `cargo lambda watch`. Every invocation must be
-//! answered; the latencies go to `target/bench/load.json`.
+//! answered: the event back, or a rejection the handler decided (without a store, user
+//! migration refuses its samples); the latencies go to `target/bench/load.json`.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,6 +26,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     )?;
 
     let next = AtomicUsize::new(0);
+    let rejections = AtomicUsize::new(0);
     let started = Instant::now();
     let results: Vec<Result<Duration, String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..CONCURRENCY)
@@ -41,6 +43,10 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
                         let sent = Instant::now();
                         let outcome = match invoke(&agent, &watch.endpoint, "pool", event) {
                             Ok((200, body)) if answers(&body, event) => Ok(sent.elapsed()),
+                            Ok((_, body)) if rejected(&body) => {
+                                rejections.fetch_add(1, Ordering::Relaxed);
+                                Ok(sent.elapsed())
+                            }
                             Ok((status, body)) => Err(format!(
                                 "{name}: HTTP {status}: {}",
                                 String::from_utf8_lossy(&body)
@@ -76,6 +82,7 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
         "invocations": INVOCATIONS,
         "concurrency": CONCURRENCY,
         "answered": latencies.len(),
+        "of_which_rejected": rejections.load(Ordering::Relaxed),
         "failed": failures.len(),
         "lost": INVOCATIONS - results.len(),
         "seconds": elapsed.as_secs_f64(),
@@ -100,6 +107,12 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
             failures.first()
         ))
     }
+}
+
+/// Whether `body` is a handler's rejection (cargo lambda watch answers it with HTTP 500).
+fn rejected(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .is_ok_and(|answer| answer["errorType"] == "Rejected")
 }
 
 /// Whether `body` is the pool's answer to `event`: the same event, as JSON.
