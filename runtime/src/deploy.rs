@@ -647,8 +647,9 @@ fn add_user_pool(
             "UpdateReplacePolicy": "Retain",
             "Properties": {
                 "UserPoolName": {"Ref": "AWS::StackName"},
-                // `Ada` and `ada` are one user (the console's default; the API's is the
-                // opposite, and a migration trigger would then move one legacy user twice).
+                // `Ada` and `ada` are one user: `userName` follows the pool's case setting
+                // (contract §5.2), and user migration keeps the name as typed (§13), so a
+                // case-sensitive pool could migrate one legacy user twice.
                 "UsernameConfiguration": {"CaseSensitive": false},
                 "LambdaConfig": config,
             },

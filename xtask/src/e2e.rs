@@ -615,6 +615,25 @@ impl E2e<'_> {
         }
     }
 
+    /// The client's call failed with `client_error`, and the pool logged, after `offset`,
+    /// that its handler rejected it with `rejection` (not that anything else failed).
+    fn refused_by_pool(
+        &self,
+        outcome: &Result<Value, String>,
+        client_error: &str,
+        offset: u64,
+        rejection: &str,
+    ) -> Result<(), String> {
+        expect(
+            outcome.as_ref().is_err_and(|m| m.contains(client_error)),
+            format!("not refused with {client_error}: {outcome:?}"),
+        )?;
+        expect(
+            log_since(&self.pool_log, offset).contains(&format!("rejected: {rejection}")),
+            format!("the pool did not log its rejection `{rejection}`"),
+        )
+    }
+
     fn aws(&self, cognito: &CognitoLocal, args: &[&str]) -> Result<Value, String> {
         self.tools.aws(&cognito.endpoint, args)
     }
@@ -822,16 +841,11 @@ impl E2e<'_> {
                 let offset = log_length(&e.pool_log);
                 let refused = e.sign_up(plain, client, "eve@evil.test", &[]);
                 // cognito-local reports every trigger failure this way; Cognito would show the text.
-                expect(
-                    refused
-                        .as_ref()
-                        .is_err_and(|m| m.contains("UnexpectedLambdaException")),
-                    format!("sign-up was not refused: {refused:?}"),
-                )?;
-                expect(
-                    log_since(&e.pool_log, offset)
-                        .contains("rejected: Sign-up is open to company addresses only."),
-                    "the pool did not log its rejection",
+                e.refused_by_pool(
+                    &refused,
+                    "UnexpectedLambdaException",
+                    offset,
+                    "Sign-up is open to company addresses only.",
                 )?;
                 let lookup = e.status(plain, pool, "eve@evil.test");
                 expect(
@@ -1055,18 +1069,13 @@ impl E2e<'_> {
                 let (username, password) = store::LEGACY_USER;
                 let offset = log_length(&e.pool_log);
                 let refused = e.password_sign_in(plain, client, username, &password.to_lowercase());
-                expect(
-                    refused
-                        .as_ref()
-                        .is_err_and(|m| m.contains("NotAuthorizedException")),
-                    format!("a wrong legacy password signed in: {refused:?}"),
-                )?;
                 // cognito-local reports any migration failure this way: the pool's log says
                 // it was the password, not a store that failed.
-                expect(
-                    log_since(&e.pool_log, offset)
-                        .contains("rejected: Incorrect username or password"),
-                    "the pool did not reject the wrong password itself",
+                e.refused_by_pool(
+                    &refused,
+                    "NotAuthorizedException",
+                    offset,
+                    "Incorrect username or password",
                 )?;
                 let lookup = e.status(plain, pool, username);
                 expect(
