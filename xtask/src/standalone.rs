@@ -11,7 +11,8 @@
 //! named the same for both checkouts, and some bake in their checkout's path
 //! (`env!("CARGO_MANIFEST_DIR")`, e.g. the examples' build script) without cargo rebuilding
 //! them when the path changes, so a shared directory would leave the workspace's builds
-//! reading the copy's files. The first run builds the dependencies there once.
+//! reading the copy's files. The first run builds the dependencies there once; on CI
+//! (`CI` set), where nothing reuses them, they are removed once the step has passed.
 //!
 //! The peer corpus is hidden on purpose (`COGNITO_TRIGGER_PEER_CORPUS=optional`, and no
 //! `COGNITO_TRIGGER_SHARED_FIXTURES`), so this step also checks the path a clone takes:
@@ -41,6 +42,10 @@ pub(crate) fn run(root: &Path) -> Result<(), String> {
     match &result {
         Ok(()) => {
             let _ = std::fs::remove_dir_all(&dir);
+            // A second build of everything; on CI nothing reuses it and the disk is shared.
+            if std::env::var_os("CI").is_some() {
+                let _ = std::fs::remove_dir_all(root.join("target/standalone"));
+            }
         }
         Err(_) => println!("    the copy is kept for a look: {}", copy.display()),
     }
