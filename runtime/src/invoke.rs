@@ -11,11 +11,11 @@ use futures_util::FutureExt as _;
 use tracing::Instrument as _;
 
 use crate::error::DecodeError;
-use crate::event::{Event, RawEvent, Trigger, TriggerSource};
+use crate::event::{Event, Head, RawEvent, Trigger, TriggerSource};
 use crate::handler::{Context, Handler, TriggerError};
 use crate::rules::{self, Rule, Settings, Severity, Violation};
 use crate::table::{OnTimeout, TriggerKind};
-use crate::wire::Overlay;
+use crate::wire::{Overlay, RawJson};
 
 /// How the response rules ([`crate::rules`]) are applied to an answer before it leaves.
 #[derive(Clone, Copy, Debug)]
@@ -280,55 +280,90 @@ pub(crate) async fn invoke_checked<S, H: Handler<S>>(
     state: &S,
     checks: &ResponseChecks<'_>,
 ) -> Result<Vec<u8>, InvocationError> {
+    let kind = <H::Trigger as Trigger>::KIND;
+    // The fast path: routed by the event's head, decoded once by `invoke_routed`.
+    if let Some(head) = Head::peek(input)
+        && head.kind() == Ok(Some(kind))
+    {
+        let span = invocation_span(Some(kind), &head.trigger_source, context);
+        return invoke_routed(handler, input, context, state, checks)
+            .instrument(span)
+            .await;
+    }
     let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
-    let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
-    let span = invocation_span(&raw, kind, context);
-    let _entered = span.enter();
-    if kind != Some(<H::Trigger as Trigger>::KIND) {
+    let found = raw.kind().map_err(|e| invalid_event(&e, context))?;
+    let source = raw.trigger_source.as_deref().unwrap_or_default();
+    let span = invocation_span(found, source, context);
+    if found != Some(kind) {
+        record_envelope(&span, &raw.user_pool_id, &raw.caller_context.client_id);
+        let _entered = span.enter();
         tracing::warn!(
             handler = H::NAME,
-            trigger_source = raw.trigger_source.as_deref().unwrap_or_default(),
-            "event is not for this handler's trigger ({}); answering with Cognito's defaults",
-            <H::Trigger as Trigger>::KIND
+            trigger_source = source,
+            "event is not for this handler's trigger ({kind}); answering with Cognito's defaults",
         );
         return Ok(input.to_vec());
     }
-    drop(_entered);
-    invoke_routed(handler, raw, input, context, state, checks)
+    invoke_routed(handler, input, context, state, checks)
         .instrument(span)
         .await
 }
 
 /// The span every invocation runs in: its trigger, source, pool, app client and request.
 /// At ERROR level, because a span exists only where its level is enabled, and a warning or
-/// an error must carry it whatever level the function logs at.
+/// an error must carry it whatever level the function logs at. The pool and the app client
+/// are recorded once the envelope is decoded ([`record_envelope`]).
 pub(crate) fn invocation_span(
-    raw: &RawEvent<'_>,
     kind: Option<TriggerKind>,
+    trigger_source: &str,
     context: &Context,
 ) -> tracing::Span {
     tracing::error_span!(
         "cognito_trigger",
         trigger = kind.map_or("unrecognized", TriggerKind::name),
-        trigger_source = raw.trigger_source.as_deref().unwrap_or_default(),
-        user_pool_id = &*raw.user_pool_id,
-        client_id = &*raw.caller_context.client_id,
+        trigger_source,
+        user_pool_id = tracing::field::Empty,
+        client_id = tracing::field::Empty,
         request_id = context.request_id(),
         handler = tracing::field::Empty,
     )
 }
 
+/// Records the event's pool and app client in its [`invocation_span`].
+pub(crate) fn record_envelope(span: &tracing::Span, user_pool_id: &str, client_id: &str) {
+    span.record("user_pool_id", user_pool_id);
+    span.record("client_id", client_id);
+}
+
+/// The event, decoded in one pass where it can be ([`Event::decode_in_one_pass`]), else in
+/// two steps that say what is wrong; with the text of its `response`, and its pool and app
+/// client recorded in the current span.
+fn decode<'a, T: Trigger>(
+    input: &'a [u8],
+    context: &Context,
+) -> Result<(Event<'a, T>, Option<RawJson<'a>>), InvocationError> {
+    let span = tracing::Span::current();
+    if let Some((event, response)) = Event::<T>::decode_in_one_pass(input) {
+        record_envelope(&span, &event.user_pool_id, &event.caller_context.client_id);
+        return Ok((event, response));
+    }
+    let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
+    record_envelope(&span, &raw.user_pool_id, &raw.caller_context.client_id);
+    let response = raw.response;
+    let event = Event::<T>::from_raw(raw).map_err(|e| invalid_event(&e, context))?;
+    Ok((event, response))
+}
+
 /// Runs `handler` on an event already known to be of its trigger.
 pub(crate) async fn invoke_routed<S, H: Handler<S>>(
     handler: &H,
-    raw: RawEvent<'_>,
     input: &[u8],
     context: &Context,
     state: &S,
     checks: &ResponseChecks<'_>,
 ) -> Result<Vec<u8>, InvocationError> {
-    let response_span = raw.response.map(|response| span_in(input, response.get()));
-    let mut event = Event::<H::Trigger>::from_raw(raw).map_err(|e| invalid_event(&e, context))?;
+    let (mut event, response_text) = decode::<H::Trigger>(input, context)?;
+    let response_span = response_text.map(|response| span_in(input, response.get()));
     if !H::CLAIMS.covers(&event.trigger_source) {
         tracing::warn!(
             handler = H::NAME,

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use serde::{Serialize, Serializer};
 
 use crate::error::DecodeError;
-use crate::event::{Event, EventVersion, RawEvent, Trigger, TriggerSource, private};
+use crate::event::{Event, EventVersion, Head, RawEvent, Trigger, TriggerSource, private};
 use crate::table::{MAX_SOURCES_PER_TRIGGER, TriggerKind, for_each_trigger};
 use crate::triggers::*;
 
@@ -216,6 +216,13 @@ macro_rules! trigger_types {
                     None => Self::Unrecognized(UnrecognizedEvent::new(raw)),
                 })
             }
+
+            /// The event of `kind` in one scan of `bytes` ([`Event::decode_in_one_pass`]).
+            fn decode_in_one_pass(bytes: &'a [u8], kind: TriggerKind) -> Option<Self> {
+                Some(match kind {
+                    $( TriggerKind::$marker => Self::$marker(Event::decode_in_one_pass(bytes)?.0), )*
+                })
+            }
         }
 
         impl Serialize for AnyEvent<'_> {
@@ -285,6 +292,14 @@ impl<'a> UnrecognizedEvent<'a> {
 /// # Errors
 /// When the bytes are not a Cognito trigger event; the error says what is wrong.
 pub fn decode(bytes: &[u8]) -> Result<AnyEvent<'_>, DecodeError> {
+    // Routed by its head and read once where it can be; the two steps below say what is
+    // wrong with anything else.
+    if let Some(head) = Head::peek(bytes)
+        && let Ok(Some(kind)) = head.kind()
+        && let Some(event) = AnyEvent::decode_in_one_pass(bytes, kind)
+    {
+        return Ok(event);
+    }
     let raw = RawEvent::parse(bytes)?;
     let kind = raw.kind()?;
     AnyEvent::from_raw(raw, kind)
@@ -341,5 +356,139 @@ mod codegen {
             committed == fresh,
             "macros/src/table.rs is stale: run `cargo xtask codegen` and commit the result"
         );
+    }
+}
+
+/// The one-pass decode ([`Event::decode_in_one_pass`]) against the two steps it stands in
+/// for ([`RawEvent::parse`], [`Event::from_raw`]), on every event the workspace holds and,
+/// when it is there, the shared corpus beside it.
+#[cfg(test)]
+mod one_pass {
+    use std::path::{Path, PathBuf};
+
+    use super::{AnyEvent, decode};
+    use crate::event::RawEvent;
+
+    /// Every event in the `.json` files and `.jsonl` lines under `dir`, with where it is from.
+    fn events_under(dir: &Path, events: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .map(|entry| entry.expect("directory entry").path())
+            .collect();
+        paths.sort();
+        for path in paths {
+            let name = path.display().to_string();
+            match path.extension().and_then(|ext| ext.to_str()) {
+                _ if path.is_dir() => events_under(&path, events),
+                Some("json") => events.push((name, std::fs::read(&path).expect("readable"))),
+                Some("jsonl") => {
+                    let text = std::fs::read_to_string(&path).expect("readable");
+                    for (line, event) in text
+                        .lines()
+                        .enumerate()
+                        .filter(|(_, l)| !l.trim().is_empty())
+                    {
+                        events.push((format!("{name}:{}", line + 1), event.as_bytes().to_vec()));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The envelope's fields, other than the two that route an event.
+    const ENVELOPE: [&str; 6] = [
+        "region",
+        "userPoolId",
+        "userName",
+        "callerContext",
+        "request",
+        "response",
+    ];
+
+    fn two_steps(bytes: &[u8]) -> Option<AnyEvent<'_>> {
+        let raw = RawEvent::parse(bytes).ok()?;
+        let kind = raw.kind().ok()?;
+        AnyEvent::from_raw(raw, kind).ok()
+    }
+
+    #[test]
+    fn gives_the_events_the_two_steps_give() {
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut events = Vec::new();
+        for dir in ["tests/events", "examples/events", "../shared/fixtures"] {
+            events_under(&workspace.join(dir), &mut events);
+        }
+        // Each envelope field null, then absent: what Cognito may send, and where the
+        // presence bits matter.
+        let mut variants = Vec::new();
+        for (name, bytes) in &events {
+            let Ok(serde_json::Value::Object(event)) = serde_json::from_slice(bytes) else {
+                continue;
+            };
+            for field in ENVELOPE {
+                let mut nulled = event.clone();
+                nulled.insert(field.into(), serde_json::Value::Null);
+                let mut removed = event.clone();
+                removed.remove(field);
+                for (how, variant) in [("null", nulled), ("absent", removed)] {
+                    let bytes = serde_json::to_vec(&variant).expect("serializes");
+                    variants.push((format!("{name} with {field} {how}"), bytes));
+                }
+            }
+        }
+        events.extend(variants);
+        assert!(
+            events.len() > 50,
+            "only {} events found under {}",
+            events.len(),
+            workspace.display()
+        );
+        let mut typed = 0;
+        for (name, bytes) in &events {
+            let Some(expected) = two_steps(bytes) else {
+                continue;
+            };
+            let Some(kind) = expected.kind() else {
+                continue;
+            };
+            typed += 1;
+            let one_pass = AnyEvent::decode_in_one_pass(bytes, kind);
+            assert_eq!(one_pass.as_ref(), Some(&expected), "{name}");
+            assert_eq!(
+                serde_json::to_string(&one_pass).expect("serializes"),
+                serde_json::to_string(&Some(&expected)).expect("serializes"),
+                "{name}"
+            );
+            assert_eq!(decode(bytes).ok().as_ref(), Some(&expected), "{name}");
+        }
+        assert!(typed > 50, "only {typed} typed events");
+    }
+
+    #[test]
+    fn leaves_to_the_two_steps_what_they_refuse() {
+        let too_deep = format!(
+            r#"{{"version":"1","triggerSource":"PreSignUp_SignUp","x":{}{}}}"#,
+            "[".repeat(40),
+            "]".repeat(40)
+        );
+        let refused: [&[u8]; 5] = [
+            br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"request":{}}"#,
+            br#"{"version":"1","triggerSource":"PreSignUp_SignUp","userName":1}"#,
+            br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{}} trailing"#,
+            br#"{"version":"1","triggerSource":"PreSignUp_SignUp","response":{"autoConfirmUser":"yes"}}"#,
+            too_deep.as_bytes(),
+        ];
+        for bytes in refused {
+            let text = String::from_utf8_lossy(bytes);
+            assert!(two_steps(bytes).is_none(), "the two steps take {text}");
+            assert!(
+                AnyEvent::decode_in_one_pass(bytes, crate::TriggerKind::PreSignUp).is_none(),
+                "{text}"
+            );
+            assert!(decode(bytes).is_err(), "{text}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! One function for every trigger of a user pool: handlers registered into a [`Pool`], each
 //! event routed to its handler by one table lookup.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -11,11 +12,11 @@ use tracing::Instrument as _;
 
 use crate::claims::Claims;
 use crate::deploy::{self, CloudFormation};
-use crate::event::{RawEvent, Trigger, TriggerSource};
+use crate::event::{Head, RawEvent, Trigger, TriggerSource};
 use crate::handler::{Context, Handler};
 use crate::invoke::{
     InvocationError, ResponseChecks, internal_error_message, invalid_event, invocation_span,
-    invoke_routed,
+    invoke_routed, record_envelope,
 };
 use crate::rules::Settings;
 use crate::table::{MAX_SOURCES_PER_TRIGGER, TriggerKind};
@@ -598,32 +599,50 @@ impl<S: Send + Sync + 'static> Pool<S> {
                 ));
             }
         };
+        // The fast path: routed by the event's head, decoded once by the handler.
+        if let Some(head) = Head::peek(input)
+            && let Ok(Some(kind)) = head.kind()
+            && let Some(index) = self.handler_for(Some(kind), &head.trigger_source)
+        {
+            let context = self.budget_for(context, Some(kind));
+            let span = invocation_span(Some(kind), &head.trigger_source, &context);
+            return self.handlers[usize::from(index)]
+                .call(input, &context, state, checks)
+                .instrument(span)
+                .await;
+        }
+        // Everything else decodes the whole envelope first, which also says what is wrong
+        // with an input that is not an event.
         let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
         let kind = raw.kind().map_err(|e| invalid_event(&e, context))?;
-        // Cognito's budget runs from the event's arrival, so `run` sets it before anything
-        // else; it applies only to the triggers Cognito waits for (contract §3).
-        let adjusted;
-        let waits = kind.is_none_or(TriggerKind::cognito_waits);
-        let context = if waits == context.has_budget() {
-            context
-        } else if waits {
-            adjusted = context.clone().with_budget(self.budget);
-            &adjusted
-        } else {
-            adjusted = context.clone().without_budget();
-            &adjusted
-        };
-        let span = invocation_span(&raw, kind, context);
+        let context = self.budget_for(context, kind);
         let source = raw.trigger_source.as_deref().unwrap_or_default();
+        let span = invocation_span(kind, source, &context);
         match self.handler_for(kind, source) {
             Some(index) => {
-                let handler = &self.handlers[usize::from(index)];
-                handler
-                    .call(raw, input, context, state, checks)
+                self.handlers[usize::from(index)]
+                    .call(input, &context, state, checks)
                     .instrument(span)
                     .await
             }
-            None => span.in_scope(|| self.answer_unhandled(source, kind, input, context)),
+            None => {
+                record_envelope(&span, &raw.user_pool_id, &raw.caller_context.client_id);
+                span.in_scope(|| self.answer_unhandled(source, kind, input, &context))
+            }
+        }
+    }
+
+    /// `context` with Cognito's budget, which runs from the event's arrival, where the
+    /// trigger is one Cognito waits for (contract §3), and without it otherwise (`run` sets
+    /// it before anything else).
+    fn budget_for<'c>(&self, context: &'c Context, kind: Option<TriggerKind>) -> Cow<'c, Context> {
+        let waits = kind.is_none_or(TriggerKind::cognito_waits);
+        if waits == context.has_budget() {
+            Cow::Borrowed(context)
+        } else if waits {
+            Cow::Owned(context.clone().with_budget(self.budget))
+        } else {
+            Cow::Owned(context.clone().without_budget())
         }
     }
 
@@ -868,7 +887,6 @@ trait ErasedHandler<S>: Send + Sync {
     fn name(&self) -> &'static str;
     fn call<'a>(
         &'a self,
-        raw: RawEvent<'a>,
         input: &'a [u8],
         context: &'a Context,
         state: &'a S,
@@ -885,13 +903,12 @@ impl<S: Sync, H: Handler<S>> ErasedHandler<S> for Erased<H> {
 
     fn call<'a>(
         &'a self,
-        raw: RawEvent<'a>,
         input: &'a [u8],
         context: &'a Context,
         state: &'a S,
         checks: &'a ResponseChecks<'a>,
     ) -> BoxedAnswer<'a> {
-        Box::pin(invoke_routed(&self.0, raw, input, context, state, checks))
+        Box::pin(invoke_routed(&self.0, input, context, state, checks))
     }
 }
 

@@ -10,7 +10,7 @@ use serde::ser::Serializer;
 
 use crate::error::{DecodeError, MAX_EVENT_BYTES, diagnose_event, quote};
 use crate::table::TriggerKind;
-use crate::wire::{RawJson, WireDecode, WireField, wire_struct};
+use crate::wire::{RawJson, StrSeed, Wire, WireDecode, WireField, wire_struct};
 
 /// The event's `version`: the schema version of the event, not your function's version.
 ///
@@ -339,6 +339,87 @@ impl<'a> RawEvent<'a> {
     /// When `triggerSource` is missing or cannot be a Cognito value.
     pub fn kind(&self) -> Result<Option<TriggerKind>, DecodeError> {
         TriggerKind::classify(self.trigger_source()?, &self.version)
+    }
+}
+
+/// What routes an event, read from its head: `version` and `triggerSource`.
+///
+/// Cognito sends both first, so reading them and stopping there routes an event without a
+/// scan of its request; the handler's decode then reads the whole event once
+/// ([`Event::decode_in_one_pass`](super::Event)). [`RawEvent::parse`] is the slow path:
+/// it checks the whole envelope, and says what is wrong with an event that is not one.
+#[derive(Debug)]
+pub(crate) struct Head<'a> {
+    pub(crate) version: EventVersion<'a>,
+    pub(crate) trigger_source: Cow<'a, str>,
+}
+
+impl<'a> Head<'a> {
+    /// The head of `bytes`, or `None` when it has no string `triggerSource` or is not a
+    /// JSON object as far as it was read. Nothing after the head is checked here.
+    pub(crate) fn peek(bytes: &'a [u8]) -> Option<Self> {
+        if bytes.len() > MAX_EVENT_BYTES {
+            return None;
+        }
+        let mut found = FoundHead::default();
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let read = de::Deserializer::deserialize_map(&mut deserializer, HeadVisitor(&mut found));
+        // Stopping early leaves the object open, which serde_json reports as an error;
+        // what was read before the stop stands.
+        if read.is_err() && !found.stopped_early {
+            return None;
+        }
+        Some(Head {
+            version: found.version.unwrap_or_default(),
+            trigger_source: found.trigger_source?,
+        })
+    }
+
+    /// As [`RawEvent::kind`].
+    pub(crate) fn kind(&self) -> Result<Option<TriggerKind>, DecodeError> {
+        TriggerKind::classify(&self.trigger_source, &self.version)
+    }
+}
+
+#[derive(Default)]
+struct FoundHead<'a> {
+    version: Option<EventVersion<'a>>,
+    trigger_source: Option<Cow<'a, str>>,
+    stopped_early: bool,
+}
+
+struct HeadVisitor<'f, 'a>(&'f mut FoundHead<'a>);
+
+impl<'a> Visitor<'a> for HeadVisitor<'_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+    fn visit_map<A: de::MapAccess<'a>>(self, mut map: A) -> Result<(), A::Error> {
+        let found = self.0;
+        while let Some(key) = map.next_key_seed(StrSeed)? {
+            match &*key {
+                // The first of each counts; a repeated key fails the full decode later.
+                "version" if found.version.is_none() => {
+                    let version = map.next_value_seed(Wire::<Option<EventVersion<'a>>>::new())?;
+                    found.version = Some(version.unwrap_or_default());
+                }
+                "triggerSource" if found.trigger_source.is_none() => {
+                    match map.next_value_seed(Wire::<Option<Cow<'a, str>>>::new())? {
+                        Some(source) => found.trigger_source = Some(source),
+                        None => return Ok(()),
+                    }
+                }
+                _ => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+            if found.version.is_some() && found.trigger_source.is_some() {
+                found.stopped_early = true;
+                return Ok(());
+            }
+        }
+        Ok(())
     }
 }
 

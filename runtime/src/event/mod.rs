@@ -2,17 +2,22 @@
 //! gives it a trigger's own request and response through the [`Trigger`] trait.
 
 use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Serialize;
+use serde::de::{self, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
+use serde_json::value::RawValue;
 
-use crate::error::{DecodeError, diagnose, quote};
+use crate::error::{DecodeError, MAX_EVENT_BYTES, diagnose, quote};
 use crate::table::TriggerKind;
-use crate::wire::{UnknownFields, WireDecode, WireField};
+use crate::wire::{RawJson, StrSeed, UnknownFields, Wire, WireDecode, WireField, check_nesting};
 
 mod envelope;
 mod trigger;
 
+pub(crate) use envelope::Head;
 pub use envelope::{CLIENT_ID_NOT_APPLICABLE, CallerContext, EventVersion, RawEvent};
 pub(crate) use trigger::private;
 pub use trigger::{Trigger, TriggerSource};
@@ -147,6 +152,29 @@ impl<'a, T: Trigger> Event<'a, T> {
         })
     }
 
+    /// The whole event in one scan of `bytes`, with the text of its `response` (where the
+    /// answer is spliced in), for an event already routed to `T` by its [`Head`]. `None`
+    /// when anything is off: the caller then decodes in two steps ([`RawEvent::parse`],
+    /// [`Event::from_raw`]), which say what is wrong.
+    ///
+    /// The two steps read the request twice (skipped as raw JSON, then decoded); this
+    /// reads it once, with the same field decoders, duplicate checks and presence bits, so
+    /// the two give equal events (a test holds them equal on every bundled event).
+    pub(crate) fn decode_in_one_pass(bytes: &'a [u8]) -> Option<(Self, Option<RawJson<'a>>)> {
+        if bytes.len() > MAX_EVENT_BYTES {
+            return None;
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let decoded =
+            de::Deserializer::deserialize_map(&mut deserializer, OnePass::<T>(PhantomData)).ok()?;
+        deserializer.end().ok()?;
+        debug_assert_eq!(
+            TriggerKind::classify(decoded.0.trigger_source.as_str(), &decoded.0.version),
+            Ok(Some(T::KIND))
+        );
+        Some(decoded)
+    }
+
     /// Which trigger this event belongs to.
     ///
     /// ```
@@ -178,6 +206,89 @@ impl<'a, T: Trigger> Event<'a, T> {
         // Serializing these types cannot fail: every map key is a string and no value
         // is a float NaN (versions are kept as text).
         serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+/// The visitor of [`Event::decode_in_one_pass`]: [`RawEvent`]'s, with the request decoded
+/// where it stands instead of kept raw.
+struct OnePass<T>(PhantomData<fn() -> T>);
+
+impl<'a, T: Trigger> Visitor<'a> for OnePass<T> {
+    type Value = (Event<'a, T>, Option<RawJson<'a>>);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'a>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        /// One known field: refused when repeated, its presence (and `null`) recorded in
+        /// `RawEvent`'s field order, as `RawEvent`'s own decoder does.
+        fn known<'a, A: MapAccess<'a>, V: WireDecode<'a>>(
+            map: &mut A,
+            wire: &mut UnknownFields<'a>,
+            name: &'static str,
+            index: u32,
+        ) -> Result<Option<V>, A::Error> {
+            if wire.was_present(index) {
+                return Err(de::Error::duplicate_field(name));
+            }
+            let value = map.next_value_seed(Wire::<Option<V>>::new())?;
+            wire.record_known(index, value.is_none());
+            Ok(value)
+        }
+
+        let mut wire = UnknownFields::default();
+        macro_rules! field {
+            ($name:literal) => {
+                known(
+                    &mut map,
+                    &mut wire,
+                    $name,
+                    const { RawEvent::field_index($name) },
+                )?
+            };
+        }
+        let mut version = EventVersion::default();
+        let mut trigger_source: Option<Cow<'a, str>> = None;
+        let (mut region, mut user_pool_id, mut user_name) = Default::default();
+        let mut caller_context = CallerContext::default();
+        let mut request = T::Request::default();
+        let mut response: Option<RawJson<'a>> = None;
+        while let Some(key) = map.next_key_seed(StrSeed)? {
+            match &*key {
+                "version" => version = field!("version").unwrap_or_default(),
+                "triggerSource" => trigger_source = field!("triggerSource"),
+                "region" => region = field!("region").unwrap_or_default(),
+                "userPoolId" => user_pool_id = field!("userPoolId").unwrap_or_default(),
+                "userName" => user_name = field!("userName").unwrap_or_default(),
+                "callerContext" => {
+                    caller_context = field!("callerContext").unwrap_or_default();
+                }
+                "request" => request = field!("request").unwrap_or_default(),
+                "response" => response = field!("response"),
+                _ => {
+                    let value: &'a RawValue = map.next_value()?;
+                    check_nesting(value)?;
+                    wire.push_borrowed(key, value);
+                }
+            }
+        }
+        let decided = match response {
+            None => T::Response::default(),
+            Some(json) => serde_json::from_str(json.get()).map_err(de::Error::custom)?,
+        };
+        let event = Event {
+            trigger_source: T::Source::parse(trigger_source.as_deref().unwrap_or_default()),
+            version,
+            region,
+            user_pool_id,
+            user_name,
+            caller_context,
+            request,
+            response: decided,
+            unknown_fields: wire,
+        };
+        Ok((event, response))
     }
 }
 
