@@ -144,6 +144,60 @@ async fn peer_corpus_every_event_reaches_its_handler() {
     assert!(!sources.is_empty(), "no peer event was routed");
 }
 
+/// `event` with its keys sorted (cognito-local's order: `version` last) and, first of all,
+/// an object holding another trigger's `triggerSource` and a `version`, which a reader of
+/// the text that does not follow its structure takes for the head.
+fn sorted_with_a_decoy(event: &[u8], decoy_source: &str) -> Vec<u8> {
+    let mut value: serde_json::Value = serde_json::from_slice(event).unwrap();
+    let object = value.as_object_mut().unwrap();
+    object.insert(
+        "aDecoy".to_owned(),
+        serde_json::json!({"triggerSource": decoy_source, "version": "3"}),
+    );
+    value.sort_all_objects();
+    serde_json::to_vec(&value).unwrap()
+}
+
+#[tokio::test]
+async fn an_event_whose_head_is_not_in_front_reaches_its_handler() {
+    let pool = every_trigger();
+    let mut routed = 0;
+    for fixture in repo_events() {
+        let Ok(event) = decode(&fixture.bytes) else {
+            continue;
+        };
+        let kind = event.kind().unwrap();
+        let source = event.trigger_source().to_owned();
+        let decoy = match kind {
+            TriggerKind::PostConfirmation => "PreSignUp_SignUp",
+            _ => "PostConfirmation_ConfirmSignUp",
+        };
+        let sorted = sorted_with_a_decoy(&fixture.bytes, decoy);
+        let answered = answer(&pool, &sorted).await.unwrap();
+        assert_eq!(
+            pool.state().take(),
+            [(handler_for(kind), source.clone())],
+            "{}",
+            fixture.name
+        );
+        // Answered as the event it is: the decoy is kept, the head is the event's own.
+        let answered: serde_json::Value = serde_json::from_slice(&answered).unwrap();
+        assert_eq!(
+            answered["triggerSource"],
+            source.as_str(),
+            "{}",
+            fixture.name
+        );
+        assert_eq!(
+            answered["aDecoy"]["triggerSource"], decoy,
+            "{}",
+            fixture.name
+        );
+        routed += 1;
+    }
+    assert!(routed > 50, "only {routed} events routed");
+}
+
 #[cognito_trigger(CustomMessage, sources(SignUp, ResendCode))]
 fn welcome_text(event: &CustomMessageEvent<'_>, seen: &Seen) {
     seen.record("welcome_text", event.trigger_source.as_str());

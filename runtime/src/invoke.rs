@@ -5,7 +5,9 @@
 //! The pool routes events and calls [`invoke_routed`]; [`invoke`] serves a single handler.
 
 use std::fmt;
+use std::future::Future as _;
 use std::panic::AssertUnwindSafe;
+use std::task::Poll;
 
 use futures_util::FutureExt as _;
 use tracing::Instrument as _;
@@ -286,9 +288,12 @@ pub(crate) async fn invoke_checked<S, H: Handler<S>>(
         && head.kind() == Ok(Some(kind))
     {
         let span = invocation_span(Some(kind), &head.trigger_source, context);
-        return invoke_routed(handler, input, context, state, checks)
+        if let Some(answer) = invoke_routed(handler, input, &head, context, state, checks)
             .instrument(span)
-            .await;
+            .await
+        {
+            return answer;
+        }
     }
     let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
     let found = raw.kind().map_err(|e| invalid_event(&e, context))?;
@@ -304,9 +309,11 @@ pub(crate) async fn invoke_checked<S, H: Handler<S>>(
         );
         return Ok(input.to_vec());
     }
-    invoke_routed(handler, input, context, state, checks)
+    let head = Head::read(&raw);
+    invoke_routed(handler, input, &head, context, state, checks)
         .instrument(span)
         .await
+        .unwrap_or_else(|| unreachable!("{}", Head::READ_IS_CONFIRMED))
 }
 
 /// The span every invocation runs in: its trigger, source, pool, app client and request.
@@ -335,34 +342,62 @@ pub(crate) fn record_envelope(span: &tracing::Span, user_pool_id: &str, client_i
     span.record("client_id", client_id);
 }
 
+/// An event, with the text of its `response` (where the answer is spliced in).
+type Decoded<'a, T> = (Event<'a, T>, Option<RawJson<'a>>);
+
 /// The event, decoded in one pass where it can be ([`Event::decode_in_one_pass`]), else in
 /// two steps that say what is wrong; with the text of its `response`, and its pool and app
-/// client recorded in the current span.
+/// client recorded in the current span. `None` when `head` was guessed and the event does
+/// not confirm it: it was routed by a nested key, and is routed again.
 fn decode<'a, T: Trigger>(
     input: &'a [u8],
+    head: &Head<'_>,
     context: &Context,
-) -> Result<(Event<'a, T>, Option<RawJson<'a>>), InvocationError> {
+) -> Option<Result<Decoded<'a, T>, InvocationError>> {
     let span = tracing::Span::current();
-    if let Some((event, response)) = Event::<T>::decode_in_one_pass(input) {
+    if let Some((event, response)) = Event::<T>::decode_in_one_pass(input, head) {
         record_envelope(&span, &event.user_pool_id, &event.caller_context.client_id);
-        return Ok((event, response));
+        return Some(Ok((event, response)));
     }
-    let raw = RawEvent::parse(input).map_err(|e| invalid_event(&e, context))?;
-    record_envelope(&span, &raw.user_pool_id, &raw.caller_context.client_id);
-    let response = raw.response;
-    let event = Event::<T>::from_raw(raw).map_err(|e| invalid_event(&e, context))?;
-    Ok((event, response))
+    if head.guessed {
+        return None;
+    }
+    let decoded = RawEvent::parse(input).and_then(|raw| {
+        record_envelope(&span, &raw.user_pool_id, &raw.caller_context.client_id);
+        let response = raw.response;
+        Ok((Event::<T>::from_raw(raw)?, response))
+    });
+    Some(decoded.map_err(|e| invalid_event(&e, context)))
 }
 
-/// Runs `handler` on an event already known to be of its trigger.
+/// Runs `handler` on an event routed to its trigger by `head`; `None` when the event does
+/// not confirm a guessed head ([`Head`]), and must be routed again.
 pub(crate) async fn invoke_routed<S, H: Handler<S>>(
     handler: &H,
     input: &[u8],
+    head: &Head<'_>,
+    context: &Context,
+    state: &S,
+    checks: &ResponseChecks<'_>,
+) -> Option<Result<Vec<u8>, InvocationError>> {
+    let (event, response_text) = match decode::<H::Trigger>(input, head, context)? {
+        Ok(decoded) => decoded,
+        Err(error) => return Some(Err(error)),
+    };
+    Some(answer(handler, input, event, response_text, context, state, checks).await)
+}
+
+/// Runs `handler` on a decoded event, and answers with the whole event, its response
+/// spliced into `input`.
+async fn answer<S, H: Handler<S>>(
+    handler: &H,
+    input: &[u8],
+    mut event: Event<'_, H::Trigger>,
+    response_text: Option<RawJson<'_>>,
     context: &Context,
     state: &S,
     checks: &ResponseChecks<'_>,
 ) -> Result<Vec<u8>, InvocationError> {
-    let (mut event, response_text) = decode::<H::Trigger>(input, context)?;
     let response_span = response_text.map(|response| span_in(input, response.get()));
     if !H::CLAIMS.covers(&event.trigger_source) {
         tracing::warn!(
@@ -376,13 +411,22 @@ pub(crate) async fn invoke_routed<S, H: Handler<S>>(
     tracing::Span::current().record("handler", H::NAME);
     let secrets = <H::Trigger as Trigger>::secrets(&event.request);
 
-    let call = AssertUnwindSafe(handler.call(&event, context, state)).catch_unwind();
-    let called = match context.remaining() {
-        None => call.await,
-        Some(remaining) => match tokio::time::timeout(remaining, call).await {
-            Ok(called) => called,
-            Err(_) => return timed_out::<S, H>(input, context),
-        },
+    let called = {
+        let mut call =
+            std::pin::pin!(AssertUnwindSafe(handler.call(&event, context, state)).catch_unwind());
+        // Most handlers answer when first polled; only one that waits needs the clock and a
+        // timer (a deadline is a point in time, so arming it after that poll loses nothing).
+        let first_poll = std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await;
+        match first_poll {
+            Poll::Ready(called) => called,
+            Poll::Pending => match context.remaining() {
+                None => call.await,
+                Some(remaining) => match tokio::time::timeout(remaining, call).await {
+                    Ok(called) => called,
+                    Err(_) => return timed_out::<S, H>(input, context),
+                },
+            },
+        }
     };
     let decided = match called {
         Ok(Ok(decided)) => decided,

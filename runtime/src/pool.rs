@@ -606,10 +606,13 @@ impl<S: Send + Sync + 'static> Pool<S> {
         {
             let context = self.budget_for(context, Some(kind));
             let span = invocation_span(Some(kind), &head.trigger_source, &context);
-            return self.handlers[usize::from(index)]
-                .call(input, &context, state, checks)
+            if let Some(answer) = self.handlers[usize::from(index)]
+                .call(input, &head, &context, state, checks)
                 .instrument(span)
-                .await;
+                .await
+            {
+                return answer;
+            }
         }
         // Everything else decodes the whole envelope first, which also says what is wrong
         // with an input that is not an event.
@@ -619,12 +622,11 @@ impl<S: Send + Sync + 'static> Pool<S> {
         let source = raw.trigger_source.as_deref().unwrap_or_default();
         let span = invocation_span(kind, source, &context);
         match self.handler_for(kind, source) {
-            Some(index) => {
-                self.handlers[usize::from(index)]
-                    .call(input, &context, state, checks)
-                    .instrument(span)
-                    .await
-            }
+            Some(index) => self.handlers[usize::from(index)]
+                .call(input, &Head::read(&raw), &context, state, checks)
+                .instrument(span)
+                .await
+                .unwrap_or_else(|| unreachable!("{}", Head::READ_IS_CONFIRMED)),
             None => {
                 record_envelope(&span, &raw.user_pool_id, &raw.caller_context.client_id);
                 span.in_scope(|| self.answer_unhandled(source, kind, input, &context))
@@ -881,13 +883,17 @@ impl std::error::Error for StateError {
 // ---------------------------------------------------------------------------------------
 // Handlers of different types behind one interface
 
-type BoxedAnswer<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>, InvocationError>> + Send + 'a>>;
+/// A handler's answer; `None` when the event does not confirm the guessed head it was
+/// routed by ([`invoke_routed`]).
+type BoxedAnswer<'a> =
+    Pin<Box<dyn Future<Output = Option<Result<Vec<u8>, InvocationError>>> + Send + 'a>>;
 
 trait ErasedHandler<S>: Send + Sync {
     fn name(&self) -> &'static str;
     fn call<'a>(
         &'a self,
         input: &'a [u8],
+        head: &'a Head<'a>,
         context: &'a Context,
         state: &'a S,
         checks: &'a ResponseChecks<'a>,
@@ -904,11 +910,12 @@ impl<S: Sync, H: Handler<S>> ErasedHandler<S> for Erased<H> {
     fn call<'a>(
         &'a self,
         input: &'a [u8],
+        head: &'a Head<'a>,
         context: &'a Context,
         state: &'a S,
         checks: &'a ResponseChecks<'a>,
     ) -> BoxedAnswer<'a> {
-        Box::pin(invoke_routed(&self.0, input, context, state, checks))
+        Box::pin(invoke_routed(&self.0, input, head, context, state, checks))
     }
 }
 

@@ -3,9 +3,11 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::LazyLock;
 
+use memchr::memmem::Finder;
 use serde::Serialize;
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, DeserializeSeed as _, Deserializer, Visitor};
 use serde::ser::Serializer;
 
 use crate::error::{DecodeError, MAX_EVENT_BYTES, diagnose_event, quote};
@@ -348,10 +350,18 @@ impl<'a> RawEvent<'a> {
 /// scan of its request; the handler's decode then reads the whole event once
 /// ([`Event::decode_in_one_pass`](super::Event)). [`RawEvent::parse`] is the slow path:
 /// it checks the whole envelope, and says what is wrong with an event that is not one.
+///
+/// An event whose head is not in front (cognito-local sorts the keys, so `version` comes
+/// last) has it *guessed*: the first `"triggerSource":` and `"version":` in the text are
+/// taken, which may be keys of a nested object (a client's `clientMetadata`). A guessed
+/// head is only a route: the one-pass decode confirms it from the event's own keys, and an
+/// event that does not confirm it is routed again by the slow path.
 #[derive(Debug)]
 pub(crate) struct Head<'a> {
     pub(crate) version: EventVersion<'a>,
     pub(crate) trigger_source: Cow<'a, str>,
+    /// Read from the text instead of from the object's keys: to be confirmed.
+    pub(crate) guessed: bool,
 }
 
 impl<'a> Head<'a> {
@@ -366,26 +376,100 @@ impl<'a> Head<'a> {
         let read = de::Deserializer::deserialize_map(&mut deserializer, HeadVisitor(&mut found));
         // Stopping early leaves the object open, which serde_json reports as an error;
         // what was read before the stop stands.
-        if read.is_err() && !found.stopped_early {
+        if read.is_err() && found.stopped_at.is_none() {
             return None;
+        }
+        if found.stopped_at == Some(Stop::OtherKey) {
+            // Not in front: what is missing is guessed from the text.
+            let trigger_source = match found.trigger_source {
+                Some(source) => source,
+                None => guess::<Cow<'a, str>>(bytes, &TRIGGER_SOURCE_KEY)??,
+            };
+            let version = match found.version {
+                Some(version) => version,
+                None => guess::<EventVersion<'a>>(bytes, &VERSION_KEY)
+                    .unwrap_or_default()
+                    .unwrap_or_default(),
+            };
+            return Some(Head {
+                version,
+                trigger_source,
+                guessed: true,
+            });
         }
         Some(Head {
             version: found.version.unwrap_or_default(),
             trigger_source: found.trigger_source?,
+            guessed: false,
         })
     }
+
+    /// The head of an envelope decoded whole: read, not guessed.
+    pub(crate) fn read<'r>(raw: &'r RawEvent<'_>) -> Head<'r> {
+        Head {
+            version: raw.version.clone(),
+            trigger_source: Cow::Borrowed(raw.trigger_source.as_deref().unwrap_or_default()),
+            guessed: false,
+        }
+    }
+
+    /// Why a decode routed by a head that was read (not guessed) always answers.
+    pub(crate) const READ_IS_CONFIRMED: &'static str =
+        "only a guessed head goes unconfirmed; this one was read from the envelope";
 
     /// As [`RawEvent::kind`].
     pub(crate) fn kind(&self) -> Result<Option<TriggerKind>, DecodeError> {
         TriggerKind::classify(&self.trigger_source, &self.version)
     }
+
+    /// Whether an event's own `version` and `triggerSource` are this head's.
+    pub(crate) fn confirmed_by(&self, version: &EventVersion<'_>, trigger_source: &str) -> bool {
+        self.version == *version && self.trigger_source == trigger_source
+    }
+}
+
+/// Searchers for the head's keys, with their quotes, built once (building one costs more
+/// than a search through an event).
+static TRIGGER_SOURCE_KEY: LazyLock<Finder<'static>> =
+    LazyLock::new(|| Finder::new(b"\"triggerSource\""));
+static VERSION_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"version\""));
+
+/// The value after the first `key` followed by a colon in `bytes`: `None` when there is no
+/// such key, `Some(None)` when its value is not a `V`.
+fn guess<'a, V: WireDecode<'a>>(bytes: &'a [u8], key: &Finder<'_>) -> Option<Option<V>> {
+    for at in key.find_iter(bytes) {
+        let after = &bytes[at + key.needle().len()..];
+        let Some(colon) = after.iter().position(|b| !b.is_ascii_whitespace()) else {
+            continue;
+        };
+        if after[colon] != b':' {
+            continue;
+        }
+        let mut deserializer = serde_json::Deserializer::from_slice(&after[colon + 1..]);
+        return Some(
+            Wire::<Option<V>>::new()
+                .deserialize(&mut deserializer)
+                .ok()
+                .flatten(),
+        );
+    }
+    None
 }
 
 #[derive(Default)]
 struct FoundHead<'a> {
     version: Option<EventVersion<'a>>,
     trigger_source: Option<Cow<'a, str>>,
-    stopped_early: bool,
+    stopped_at: Option<Stop>,
+}
+
+/// Why [`HeadVisitor`] stopped before the end of the object.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// It has both.
+    Head,
+    /// A key of neither came first: the rest is guessed.
+    OtherKey,
 }
 
 struct HeadVisitor<'f, 'a>(&'f mut FoundHead<'a>);
@@ -411,11 +495,12 @@ impl<'a> Visitor<'a> for HeadVisitor<'_, 'a> {
                     }
                 }
                 _ => {
-                    map.next_value::<de::IgnoredAny>()?;
+                    found.stopped_at = Some(Stop::OtherKey);
+                    return Ok(());
                 }
             }
             if found.version.is_some() && found.trigger_source.is_some() {
-                found.stopped_early = true;
+                found.stopped_at = Some(Stop::Head);
                 return Ok(());
             }
         }

@@ -155,18 +155,28 @@ impl<'a, T: Trigger> Event<'a, T> {
     /// The whole event in one scan of `bytes`, with the text of its `response` (where the
     /// answer is spliced in), for an event already routed to `T` by its [`Head`]. `None`
     /// when anything is off: the caller then decodes in two steps ([`RawEvent::parse`],
-    /// [`Event::from_raw`]), which say what is wrong.
+    /// [`Event::from_raw`]), which say what is wrong. A head that was guessed is confirmed
+    /// here: `None` also when the event's own `version` or `triggerSource` differ from it.
     ///
     /// The two steps read the request twice (skipped as raw JSON, then decoded); this
     /// reads it once, with the same field decoders, duplicate checks and presence bits, so
     /// the two give equal events (a test holds them equal on every bundled event).
-    pub(crate) fn decode_in_one_pass(bytes: &'a [u8]) -> Option<(Self, Option<RawJson<'a>>)> {
+    pub(crate) fn decode_in_one_pass(
+        bytes: &'a [u8],
+        head: &Head<'_>,
+    ) -> Option<(Self, Option<RawJson<'a>>)> {
         if bytes.len() > MAX_EVENT_BYTES {
             return None;
         }
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-        let decoded =
-            de::Deserializer::deserialize_map(&mut deserializer, OnePass::<T>(PhantomData)).ok()?;
+        // The text checked once, instead of each string as it is read; an event that is not
+        // UTF-8 is left to the two steps, which say where.
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let visitor = OnePass::<T> {
+            head,
+            trigger: PhantomData,
+        };
+        let decoded = de::Deserializer::deserialize_map(&mut deserializer, visitor).ok()?;
         deserializer.end().ok()?;
         debug_assert_eq!(
             TriggerKind::classify(decoded.0.trigger_source.as_str(), &decoded.0.version),
@@ -211,9 +221,13 @@ impl<'a, T: Trigger> Event<'a, T> {
 
 /// The visitor of [`Event::decode_in_one_pass`]: [`RawEvent`]'s, with the request decoded
 /// where it stands instead of kept raw.
-struct OnePass<T>(PhantomData<fn() -> T>);
+struct OnePass<'h, T> {
+    /// The head the event was routed by, to be confirmed where it was guessed.
+    head: &'h Head<'h>,
+    trigger: PhantomData<fn() -> T>,
+}
 
-impl<'a, T: Trigger> Visitor<'a> for OnePass<T> {
+impl<'a, T: Trigger> Visitor<'a> for OnePass<'_, T> {
     type Value = (Event<'a, T>, Option<RawJson<'a>>);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -272,6 +286,13 @@ impl<'a, T: Trigger> Visitor<'a> for OnePass<T> {
                     wire.push_borrowed(key, value);
                 }
             }
+        }
+        if self.head.guessed
+            && !self
+                .head
+                .confirmed_by(&version, trigger_source.as_deref().unwrap_or_default())
+        {
+            return Err(de::Error::custom("the guessed head is not the event's"));
         }
         let decided = match response {
             None => T::Response::default(),

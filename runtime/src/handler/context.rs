@@ -1,5 +1,6 @@
 //! [`Context`]: the invocation's request ID and deadlines.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// What the invocation knows beyond the event: the Lambda request ID and deadline.
@@ -14,7 +15,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Context {
-    lambda: lambda_runtime::Context,
+    // Shared: the pool gives each invocation a copy with Cognito's deadline, and Lambda's
+    // context (request ID, ARN, trace ID, client context, identity) is not copied for it.
+    lambda: Arc<lambda_runtime::Context>,
     /// When Lambda stops the invocation.
     lambda_deadline: Option<SystemTime>,
     /// When Cognito stops waiting, for the triggers it waits for (see [`Pool::budget`](crate::Pool::budget)).
@@ -36,7 +39,7 @@ impl Context {
         let mut lambda = lambda_runtime::Context::default();
         lambda.request_id = request_id.into();
         Self {
-            lambda,
+            lambda: Arc::new(lambda),
             ..Self::default()
         }
     }
@@ -160,7 +163,7 @@ impl From<lambda_runtime::Context> for Context {
             .flatten()
             .filter(|deadline| *deadline > SystemTime::now());
         Self {
-            lambda,
+            lambda: Arc::new(lambda),
             lambda_deadline,
             cognito_deadline: None,
         }

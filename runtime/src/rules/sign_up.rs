@@ -19,7 +19,8 @@ pub(crate) fn pre_sign_up(event: &Event<'_, PreSignUp>, _: &Settings, out: &mut 
         if value != Some(true) {
             continue;
         }
-        let field = format!("response.{name}");
+        // Named only when flagged: the rules run on every answer.
+        let field = || format!("response.{name}");
         match event.trigger_source {
             // §7: without the attribute, sign-up fails. (For `_ExternalProvider` the
             // flags' effect is unconfirmed, §18; it is not checked.)
@@ -30,7 +31,7 @@ pub(crate) fn pre_sign_up(event: &Event<'_, PreSignUp>, _: &Settings, out: &mut 
                     flag(
                         out,
                         Rule::AutoVerifyWithoutAttribute,
-                        field,
+                        field(),
                         format!(
                             "is true, but the request's userAttributes has no \
                              `{attribute}`; Cognito fails the sign-up. Set it only \
@@ -43,7 +44,7 @@ pub(crate) fn pre_sign_up(event: &Event<'_, PreSignUp>, _: &Settings, out: &mut 
             PreSignUpSource::AdminCreateUser => flag(
                 out,
                 Rule::SignUpFlagsIgnored,
-                field,
+                field(),
                 "is true, but Cognito ignores it for PreSignUp_AdminCreateUser; the \
                  administrator's request decides",
             ),
