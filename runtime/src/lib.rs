@@ -280,7 +280,7 @@ macro_rules! pool {
 /// assert!(tracing::dispatcher::has_been_set());
 /// ```
 pub fn init_logging() {
-    use lambda_runtime::tracing::subscriber::{fmt, layer::SubscriberExt as _};
+    use tracing_subscriber::{fmt, layer::SubscriberExt as _};
     use std::io::IsTerminal as _;
 
     let lambda_level = std::env::var("AWS_LAMBDA_LOG_LEVEL").ok();
@@ -295,7 +295,7 @@ pub fn init_logging() {
         .with_target(false)
         .without_time()
         .with_writer(std::io::stderr);
-    let registry = lambda_runtime::tracing::subscriber::registry().with(filter);
+    let registry = tracing_subscriber::registry().with(filter);
     // A subscriber set earlier (by the user) is kept.
     let installed = if json {
         tracing::subscriber::set_global_default(registry.with(layer.json()))
@@ -317,10 +317,10 @@ fn log_filter<'a>(
     rust_log: Option<&'a str>,
     quiet: bool,
 ) -> (
-    lambda_runtime::tracing::subscriber::filter::Targets,
+    tracing_subscriber::filter::Targets,
     Option<&'a str>,
 ) {
-    use lambda_runtime::tracing::subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::filter::{LevelFilter, Targets};
 
     // Lambda's levels are tracing's, with FATAL for the worst.
     let level = |text: &str| -> Option<LevelFilter> {
