@@ -409,7 +409,8 @@ async fn answer<S, H: Handler<S>>(
     }
 
     tracing::Span::current().record("handler", H::NAME);
-    let secrets = <H::Trigger as Trigger>::secrets(&event.request);
+    // What logs must not show (a password, a code): gathered only when something is logged.
+    let secrets = || <H::Trigger as Trigger>::secrets(&event.request);
 
     let called = {
         let mut call =
@@ -430,28 +431,52 @@ async fn answer<S, H: Handler<S>>(
     };
     let decided = match called {
         Ok(Ok(decided)) => decided,
-        Ok(Err(error)) => return Err(failure::<S, H>(&error, context, &secrets)),
+        Ok(Err(error)) => return Err(failure::<S, H>(&error, context, &secrets())),
         Err(panic) => {
             let error =
                 TriggerError::internal(format!("handler panicked: {}", panic_message(&panic)));
-            return Err(failure::<S, H>(&error, context, &secrets));
+            return Err(failure::<S, H>(&error, context, &secrets()));
         }
     };
 
-    let mut response = event.response.clone();
-    if let Some(decided) = decided {
-        // The rules judge what the handler decided (with the framework's defaults), not
-        // what Cognito pre-filled: an emulator pre-fills `""` where Cognito sends `null`.
-        let mut answer = <H::Trigger as Trigger>::Response::default();
-        answer.overlay(decided.clone());
-        <H::Trigger as Trigger>::settle(&mut answer);
-        let prefilled = std::mem::replace(&mut event.response, answer);
-        let violations = rules::check(&event, checks.settings);
-        event.response = prefilled;
-        checks.judge::<S, H>(violations, context, &secrets)?;
-        response.overlay(decided);
-    }
-    <H::Trigger as Trigger>::settle(&mut response);
+    let response = match decided {
+        None => {
+            let mut response = event.response.clone();
+            <H::Trigger as Trigger>::settle(&mut response);
+            response
+        }
+        Some(decided) => {
+            // The rules judge what the handler decided (with the framework's defaults), not
+            // what Cognito pre-filled: an emulator pre-fills `""` where Cognito sends `null`.
+            // Where Cognito pre-filled nothing (its usual `null`s) the two are one answer,
+            // and the decision is not copied.
+            let mut answer = <H::Trigger as Trigger>::Response::default();
+            let prefilled_nothing = event.response == answer;
+            let still_to_overlay = if prefilled_nothing {
+                answer.overlay(decided);
+                None
+            } else {
+                answer.overlay(decided.clone());
+                Some(decided)
+            };
+            <H::Trigger as Trigger>::settle(&mut answer);
+            let prefilled = std::mem::replace(&mut event.response, answer);
+            let violations = rules::check(&event, checks.settings);
+            let answer = std::mem::replace(&mut event.response, prefilled);
+            if !violations.is_empty() {
+                checks.judge::<S, H>(violations, context, &secrets())?;
+            }
+            match still_to_overlay {
+                None => answer,
+                Some(decided) => {
+                    let mut response = event.response.clone();
+                    response.overlay(decided);
+                    <H::Trigger as Trigger>::settle(&mut response);
+                    response
+                }
+            }
+        }
+    };
     // Overlay and settle only ever set values, so an equal response is an unchanged one.
     if response == event.response {
         tracing::debug!("answered with Cognito's defaults");
@@ -462,7 +487,7 @@ async fn answer<S, H: Handler<S>>(
         failure::<S, H>(
             &TriggerError::internal(format!("encoding the response: {e}")),
             context,
-            &secrets,
+            &secrets(),
         )
     })?;
     Ok(splice_response(input, response_span, &response))
@@ -519,11 +544,27 @@ fn failure<S, H: Handler<S>>(
     context: &Context,
     secrets: &[&str],
 ) -> InvocationError {
-    let kind: TriggerKind = <H::Trigger as Trigger>::KIND;
+    failure_of(
+        H::NAME,
+        <H::Trigger as Trigger>::KIND,
+        error,
+        context,
+        secrets,
+    )
+}
+
+/// [`failure`]: one copy serves every handler (a binary holds one `failure` per handler).
+fn failure_of(
+    handler: &'static str,
+    kind: TriggerKind,
+    error: &TriggerError,
+    context: &Context,
+    secrets: &[&str],
+) -> InvocationError {
     match error.as_reject() {
         Some(reject) => {
             tracing::info!(
-                handler = H::NAME,
+                handler,
                 trigger = kind.name(),
                 request_id = context.request_id(),
                 "rejected: {}",
@@ -536,7 +577,7 @@ fn failure<S, H: Handler<S>>(
         }
         None => {
             tracing::error!(
-                handler = H::NAME,
+                handler,
                 trigger = kind.name(),
                 request_id = context.request_id(),
                 error = %scrub(&error.chain(), secrets),

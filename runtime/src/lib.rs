@@ -280,8 +280,8 @@ macro_rules! pool {
 /// assert!(tracing::dispatcher::has_been_set());
 /// ```
 pub fn init_logging() {
-    use tracing_subscriber::{fmt, layer::SubscriberExt as _};
     use std::io::IsTerminal as _;
+    use tracing_subscriber::{fmt, layer::SubscriberExt as _};
 
     let lambda_level = std::env::var("AWS_LAMBDA_LOG_LEVEL").ok();
     let rust_log = std::env::var("RUST_LOG").ok();
@@ -316,10 +316,7 @@ fn log_filter<'a>(
     lambda_level: Option<&str>,
     rust_log: Option<&'a str>,
     quiet: bool,
-) -> (
-    tracing_subscriber::filter::Targets,
-    Option<&'a str>,
-) {
+) -> (tracing_subscriber::filter::Targets, Option<&'a str>) {
     use tracing_subscriber::filter::{LevelFilter, Targets};
 
     // Lambda's levels are tracing's, with FATAL for the worst.
