@@ -61,14 +61,21 @@ pub async fn serve<H: Handler<App>>(
 ) -> Result<(), cognito_trigger::lambda_runtime::Error> {
     cognito_trigger::init_logging();
     let kind = <H::Trigger as Trigger>::KIND;
+    // Only the local run mode reads the samples: on Lambda (where `AWS_LAMBDA_RUNTIME_API`
+    // is set, as `Pool::run` checks) reading each of them would only slow the cold start.
+    let on_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
     // Leaked once at start-up: the samples live as long as the process.
-    let samples: &'static [(&'static str, &'static [u8])] = Box::leak(
-        SAMPLE_EVENTS
-            .iter()
-            .copied()
-            .filter(|(_, event)| sample_kind(event) == Some(kind))
-            .collect(),
-    );
+    let samples: &'static [(&'static str, &'static [u8])] = if on_lambda {
+        &[]
+    } else {
+        Box::leak(
+            SAMPLE_EVENTS
+                .iter()
+                .copied()
+                .filter(|(_, event)| sample_kind(event) == Some(kind))
+                .collect(),
+        )
+    };
     Pool::with_state(App::from_env().await)
         .handler(handler)
         .samples(samples)
