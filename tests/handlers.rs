@@ -514,6 +514,37 @@ fn custom_message(event: &CustomMessageEvent<'_>) -> CustomMessageResponse {
         .email("Your code", format!("<p>Your code is <b>{code}</b></p>"))
 }
 
+#[cognito_trigger(CustomMessage)]
+fn sms_only(_event: &CustomMessageEvent<'_>) -> CustomMessageResponse {
+    CustomMessageResponse::new().sms("Your code is {####}")
+}
+
+#[cognito_trigger(UserMigration)]
+fn status_only(_event: &UserMigrationEvent<'_>) -> UserMigrationResponse {
+    UserMigrationResponse::new().status(FinalUserStatus::Confirmed)
+}
+
+#[tokio::test]
+async fn what_a_decision_leaves_unset_goes_back_as_cognito_sent_it() {
+    // Cognito sends the response's fields as `null`: those the handler does not set keep
+    // their key and their `null`.
+    let message = fixture("CustomMessage_ForgotPassword.json");
+    let output = run(&handler!(sms_only), &(), &message).await.unwrap();
+    assert_eq!(
+        response_of(&message, &output),
+        json!({"smsMessage": "Your code is {####}", "emailMessage": null, "emailSubject": null})
+    );
+    let migration = fixture("UserMigration_Authentication.json");
+    let output = run(&handler!(status_only), &(), &migration).await.unwrap();
+    assert_eq!(
+        response_of(&migration, &output),
+        json!({
+            "userAttributes": null, "finalUserStatus": "CONFIRMED", "messageAction": null,
+            "desiredDeliveryMediums": null, "forceAliasCreation": null, "enableSMSMFA": null,
+        })
+    );
+}
+
 #[tokio::test]
 async fn custom_message_rewrites_only_the_sources_it_takes() {
     let forgot = &local_events("CustomMessage_ForgotPassword")[0];

@@ -86,6 +86,22 @@ async fn an_overrunning_handler_is_cut_off_and_answered_by_its_policy() {
     assert_eq!(answer.unwrap_err().error_type(), "Timeout");
 }
 
+#[cognito_trigger(PreSignUp)]
+async fn blocks_then_waits(_event: &PreSignUpEvent<'_>) -> PreSignUpResponse {
+    // Work that blocks the thread past the deadline, then an await.
+    std::thread::sleep(BUDGET * 2);
+    tokio::task::yield_now().await;
+    PreSignUpResponse::new().confirm_user()
+}
+
+#[tokio::test]
+async fn a_handler_past_its_deadline_is_not_polled_again() {
+    // Its answer would come after Cognito stopped waiting: the policy answers instead.
+    let sign_up = event("PreSignUp_SignUp", "{}");
+    let (answer, _) = with_budget(Pool::new().handler(handler!(blocks_then_waits)), &sign_up).await;
+    assert_eq!(answer.unwrap_err().error_type(), "Timeout");
+}
+
 #[cognito_trigger(CustomEmailSender)]
 async fn slow_sender(_event: &CustomEmailSenderEvent<'_>) {
     tokio::time::sleep(BUDGET * 3).await;

@@ -422,6 +422,10 @@ async fn answer<S, H: Handler<S>>(
             Poll::Ready(called) => called,
             Poll::Pending => match context.remaining() {
                 None => call.await,
+                // Spent in that poll: not polled again after the deadline.
+                Some(remaining) if remaining.is_zero() => {
+                    return timed_out::<S, H>(input, context);
+                }
                 Some(remaining) => match tokio::time::timeout(remaining, call).await {
                     Ok(called) => called,
                     Err(_) => return timed_out::<S, H>(input, context),
@@ -448,33 +452,21 @@ async fn answer<S, H: Handler<S>>(
         Some(decided) => {
             // The rules judge what the handler decided (with the framework's defaults), not
             // what Cognito pre-filled: an emulator pre-fills `""` where Cognito sends `null`.
-            // Where Cognito pre-filled nothing (its usual `null`s) the two are one answer,
-            // and the decision is not copied.
             let mut answer = <H::Trigger as Trigger>::Response::default();
-            let prefilled_nothing = event.response == answer;
-            let still_to_overlay = if prefilled_nothing {
-                answer.overlay(decided);
-                None
-            } else {
-                answer.overlay(decided.clone());
-                Some(decided)
-            };
+            answer.overlay(decided.clone());
             <H::Trigger as Trigger>::settle(&mut answer);
             let prefilled = std::mem::replace(&mut event.response, answer);
             let violations = rules::check(&event, checks.settings);
-            let answer = std::mem::replace(&mut event.response, prefilled);
+            event.response = prefilled;
             if !violations.is_empty() {
                 checks.judge::<S, H>(violations, context, &secrets())?;
             }
-            match still_to_overlay {
-                None => answer,
-                Some(decided) => {
-                    let mut response = event.response.clone();
-                    response.overlay(decided);
-                    <H::Trigger as Trigger>::settle(&mut response);
-                    response
-                }
-            }
+            // The answer is what Cognito sent with the decision on top: the keys it sent
+            // stay, `null` as `null`.
+            let mut response = event.response.clone();
+            response.overlay(decided);
+            <H::Trigger as Trigger>::settle(&mut response);
+            response
         }
     };
     // Overlay and settle only ever set values, so an equal response is an unchanged one.
