@@ -98,16 +98,17 @@ const DETAIL_LIMIT: usize = 600;
 /// ```no_run
 /// use cognito_trigger::kms::{aws_config, CodeDecryptor};
 ///
-/// # async fn start() -> Result<(), cognito_trigger::kms::SetupError> {
-/// let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-/// let decryptor = CodeDecryptor::new(
-///     "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
-///     &sdk,
-/// )
-/// .await?;
-/// assert!(decryptor.key_arn().ends_with("1234567890ab"));
-/// # Ok(())
-/// # }
+/// #[tokio::main]
+/// async fn main() -> Result<(), cognito_trigger::kms::SetupError> {
+///     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+///     let decryptor = CodeDecryptor::new(
+///         "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+///         &sdk,
+///     )
+///     .await?;
+///     assert!(decryptor.key_arn().ends_with("1234567890ab"));
+///     Ok(())
+/// }
 /// ```
 pub struct CodeDecryptor {
     esdk: aws_esdk::Client,
@@ -136,12 +137,13 @@ impl CodeDecryptor {
     /// ```no_run
     /// use cognito_trigger::kms::{aws_config, CodeDecryptor};
     ///
-    /// # async fn start() -> Result<(), cognito_trigger::kms::SetupError> {
-    /// let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
-    /// let decryptor = CodeDecryptor::from_env(&sdk).await?;
-    /// # let _ = decryptor;
-    /// # Ok(())
-    /// # }
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), cognito_trigger::kms::SetupError> {
+    ///     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    ///     let decryptor = CodeDecryptor::from_env(&sdk).await?;
+    ///     println!("decrypting with {}", decryptor.key_arn());
+    ///     Ok(())
+    /// }
     /// ```
     pub async fn from_env(sdk: &aws_config::SdkConfig) -> Result<Self, SetupError> {
         let key_arn = std::env::var(KEY_ARN_VAR).unwrap_or_default();
@@ -164,22 +166,23 @@ impl CodeDecryptor {
     /// ```no_run
     /// use cognito_trigger::kms::{aws_config, CodeDecryptor, SetupError};
     ///
-    /// # async fn start() -> Result<(), SetupError> {
-    /// // A local KMS (moto_server) works as well: any endpoint the SDK config names.
-    /// let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-    ///     .endpoint_url("http://127.0.0.1:5055")
-    ///     .region(aws_config::Region::new("us-east-1"))
-    ///     .load()
-    ///     .await;
-    /// let key = "arn:aws:kms:us-east-1:123456789012:key/0b8d5e4f-6f2a-4c1e-9b1e-2f3a4b5c6d7e";
-    /// let decryptor = CodeDecryptor::new(key, &sdk).await?;
-    /// assert!(matches!(
-    ///     CodeDecryptor::new("alias/cognito", &sdk).await,
-    ///     Err(SetupError::NotAKeyArn(_)),
-    /// ));
-    /// # let _ = decryptor;
-    /// # Ok(())
-    /// # }
+    /// #[tokio::main]
+    /// async fn main() -> Result<(), SetupError> {
+    ///     // A local KMS (moto_server) works as well: any endpoint the SDK config names.
+    ///     let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+    ///         .endpoint_url("http://127.0.0.1:5055")
+    ///         .region(aws_config::Region::new("us-east-1"))
+    ///         .load()
+    ///         .await;
+    ///     let key = "arn:aws:kms:us-east-1:123456789012:key/0b8d5e4f-6f2a-4c1e-9b1e-2f3a4b5c6d7e";
+    ///     let decryptor = CodeDecryptor::new(key, &sdk).await?;
+    ///     assert_eq!(decryptor.key_arn(), key);
+    ///     assert!(matches!(
+    ///         CodeDecryptor::new("alias/cognito", &sdk).await,
+    ///         Err(SetupError::NotAKeyArn(_)),
+    ///     ));
+    ///     Ok(())
+    /// }
     /// ```
     pub async fn new(
         key_arn: impl Into<String>,
@@ -230,14 +233,16 @@ impl CodeDecryptor {
     /// ```no_run
     /// use cognito_trigger::kms::{aws_config, CodeDecryptor};
     ///
-    /// # async fn start(sdk: &aws_config::SdkConfig) -> Result<(), cognito_trigger::kms::SetupError> {
-    /// let emulated = std::env::var("COGNITO_EMULATOR").is_ok();
-    /// let mut decryptor = CodeDecryptor::from_env(sdk).await?;
-    /// if emulated {
-    ///     decryptor = decryptor.allow_missing_pool_context();
+    /// async fn decryptor(
+    ///     sdk: &aws_config::SdkConfig,
+    /// ) -> Result<CodeDecryptor, cognito_trigger::kms::SetupError> {
+    ///     let decryptor = CodeDecryptor::from_env(sdk).await?;
+    ///     Ok(if std::env::var("COGNITO_EMULATOR").is_ok() {
+    ///         decryptor.allow_missing_pool_context()
+    ///     } else {
+    ///         decryptor
+    ///     })
     /// }
-    /// # Ok(())
-    /// # }
     /// ```
     #[must_use]
     pub fn allow_missing_pool_context(mut self) -> Self {
@@ -248,9 +253,9 @@ impl CodeDecryptor {
     /// The ARN of the key this decryptor uses.
     ///
     /// ```no_run
-    /// # async fn show(decryptor: &cognito_trigger::kms::CodeDecryptor) {
-    /// println!("decrypting with {}", decryptor.key_arn());
-    /// # }
+    /// fn show(decryptor: &cognito_trigger::kms::CodeDecryptor) {
+    ///     println!("decrypting with {}", decryptor.key_arn());
+    /// }
     /// ```
     #[must_use]
     pub fn key_arn(&self) -> &str {
@@ -275,7 +280,6 @@ impl CodeDecryptor {
     /// ) -> Result<Secret<'static>, DecryptError> {
     ///     decryptor.decrypt(event).await
     /// }
-    /// # let _ = code_of;
     /// ```
     pub async fn decrypt<E: SenderEvent>(
         &self,
