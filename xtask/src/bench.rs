@@ -595,16 +595,20 @@ fn markdown(summary: &Value) -> String {
         "\n`n/a` in the baseline columns: `aws_lambda_events` 1.2.1 has no type for the trigger\n\
          (custom email and SMS senders, inbound federation), or parses none of its events\n\
          (it rejects cognito-local's pre token events: `missing field groupsToOverride`).\n\n\
-         Where ours spends its time: the request is scanned twice, once to read the envelope\n\
-         and keep every value it does not model as raw JSON, once to decode the typed request;\n\
-         the answer is the whole event re-encoded, with the response merged in; each call runs\n\
-         on the Tokio runtime under a deadline timer. The limit scans once and copies.\n\n\
+         Where ours spends its time: the event is routed by its head (`version` and\n\
+         `triggerSource`, read from the front, or found in the text and confirmed when they\n\
+         are not in front, as in cognito-local's sorted events), then read in one scan that\n\
+         decodes the envelope and the typed request and keeps every value it does not model as\n\
+         raw JSON; the response is decoded from its raw text (a second read of that part), and\n\
+         the answer is the original bytes with the new response spliced in. Each call runs on\n\
+         the Tokio runtime; the deadline timer is armed only for a handler that waits. The limit\n\
+         scans once and copies.\n\n\
          ## Whole process\n\n\
          Three release binaries: the example `pool` (every trigger, with the examples' logic),\n\
          the single-trigger example `pre_sign_up` (like for like with the baseline), and\n\
          `baseline_pre_sign_up` (`tests/baseline`: pre sign-up on `lambda_runtime` +\n\
          `aws_lambda_events`, logging through `lambda_runtime`'s default subscriber as the\n\
-         `cargo lambda new` template does; the pool logs the same way).\n\n\
+         `cargo lambda new` template does; ours log through `cognito_trigger::init_logging`).\n\n\
          | measure | pool | one trigger | baseline | pool/baseline | one trigger/baseline |\n\
          |---|---|---|---|---|---|\n",
     );
