@@ -443,32 +443,24 @@ async fn answer<S, H: Handler<S>>(
         }
     };
 
-    let response = match decided {
-        None => {
-            let mut response = event.response.clone();
-            <H::Trigger as Trigger>::settle(&mut response);
-            response
+    // The answer is what Cognito sent with the decision on top: the keys it sent stay,
+    // `null` as `null`.
+    let mut response = event.response.clone();
+    if let Some(decided) = decided {
+        // The rules judge what the handler decided (with the framework's defaults), not
+        // what Cognito pre-filled: an emulator pre-fills `""` where Cognito sends `null`.
+        let mut answer = <H::Trigger as Trigger>::Response::default();
+        answer.overlay(decided.clone());
+        <H::Trigger as Trigger>::settle(&mut answer);
+        let prefilled = std::mem::replace(&mut event.response, answer);
+        let violations = rules::check(&event, checks.settings);
+        event.response = prefilled;
+        if !violations.is_empty() {
+            checks.judge::<S, H>(violations, context, &secrets())?;
         }
-        Some(decided) => {
-            // The rules judge what the handler decided (with the framework's defaults), not
-            // what Cognito pre-filled: an emulator pre-fills `""` where Cognito sends `null`.
-            let mut answer = <H::Trigger as Trigger>::Response::default();
-            answer.overlay(decided.clone());
-            <H::Trigger as Trigger>::settle(&mut answer);
-            let prefilled = std::mem::replace(&mut event.response, answer);
-            let violations = rules::check(&event, checks.settings);
-            event.response = prefilled;
-            if !violations.is_empty() {
-                checks.judge::<S, H>(violations, context, &secrets())?;
-            }
-            // The answer is what Cognito sent with the decision on top: the keys it sent
-            // stay, `null` as `null`.
-            let mut response = event.response.clone();
-            response.overlay(decided);
-            <H::Trigger as Trigger>::settle(&mut response);
-            response
-        }
-    };
+        response.overlay(decided);
+    }
+    <H::Trigger as Trigger>::settle(&mut response);
     // Overlay and settle only ever set values, so an equal response is an unchanged one.
     if response == event.response {
         tracing::debug!("answered with Cognito's defaults");
@@ -545,7 +537,7 @@ fn failure<S, H: Handler<S>>(
     )
 }
 
-/// [`failure`]: one copy serves every handler (a binary holds one `failure` per handler).
+/// [`failure`] without type parameters: a pool's binary holds one copy, not one per handler.
 fn failure_of(
     handler: &'static str,
     kind: TriggerKind,

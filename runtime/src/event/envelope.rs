@@ -346,8 +346,9 @@ impl<'a> RawEvent<'a> {
 
 /// What routes an event, read from its head: `version` and `triggerSource`.
 ///
-/// Cognito sends both first, so reading them and stopping there routes an event without a
-/// scan of its request; the handler's decode then reads the whole event once
+/// The contract promises no key order. AWS's example events (the peer fixtures) put both
+/// first, and then reading them and stopping there routes an event without a scan of its
+/// request; the handler's decode then reads the whole event once
 /// ([`Event::decode_in_one_pass`](super::Event)). [`RawEvent::parse`] is the slow path:
 /// it checks the whole envelope, and says what is wrong with an event that is not one.
 ///
