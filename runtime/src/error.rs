@@ -119,41 +119,51 @@ pub(crate) fn diagnose<'de, T>(json: &'de str, prefix: &str) -> DecodeError
 where
     T: serde::Deserialize<'de>,
 {
-    let mut deserializer = serde_json::Deserializer::from_str(json);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Ok(_) => DecodeError::InvalidField {
-            path: if prefix.is_empty() {
-                ".".to_owned()
-            } else {
-                prefix.to_owned()
-            },
-            problem: "could not be decoded".to_owned(),
+    diagnosis::<T>(json, prefix).unwrap_or_else(|| DecodeError::InvalidField {
+        path: if prefix.is_empty() {
+            ".".to_owned()
+        } else {
+            prefix.to_owned()
         },
-        Err(error) => {
-            let inner = error.inner();
-            if inner.is_syntax() || inner.is_eof() {
-                return not_json(inner);
-            }
-            if crate::wire::is_too_deep(inner) {
-                return DecodeError::TooDeep;
-            }
-            let path = error.path().to_string();
-            let path = match (prefix.is_empty(), path.as_str()) {
-                // A problem of the event object itself, such as a key given twice.
-                (true, ".") => {
-                    return DecodeError::InvalidEvent {
-                        problem: plain_problem(inner),
-                    };
-                }
-                (true, p) => p.to_owned(),
-                (false, ".") => prefix.to_owned(),
-                (false, p) => format!("{prefix}.{p}"),
-            };
-            DecodeError::InvalidField {
-                path,
+        problem: "could not be decoded".to_owned(),
+    })
+}
+
+/// What is wrong with `json` as a `T`, as [`diagnose`] says it; `None` when it decodes.
+pub(crate) fn diagnosis<'de, T>(json: &'de str, prefix: &str) -> Option<DecodeError>
+where
+    T: serde::Deserialize<'de>,
+{
+    let mut deserializer = serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize::<_, T>(&mut deserializer)
+        .err()
+        .map(|error| explain(&error, prefix))
+}
+
+/// A path-tracked decode error as a [`DecodeError`]: one copy for every type diagnosed.
+fn explain(error: &serde_path_to_error::Error<serde_json::Error>, prefix: &str) -> DecodeError {
+    let inner = error.inner();
+    if inner.is_syntax() || inner.is_eof() {
+        return not_json(inner);
+    }
+    if crate::wire::is_too_deep(inner) {
+        return DecodeError::TooDeep;
+    }
+    let path = error.path().to_string();
+    let path = match (prefix.is_empty(), path.as_str()) {
+        // A problem of the event object itself, such as a key given twice.
+        (true, ".") => {
+            return DecodeError::InvalidEvent {
                 problem: plain_problem(inner),
-            }
+            };
         }
+        (true, p) => p.to_owned(),
+        (false, ".") => prefix.to_owned(),
+        (false, p) => format!("{prefix}.{p}"),
+    };
+    DecodeError::InvalidField {
+        path,
+        problem: plain_problem(inner),
     }
 }
 

@@ -345,9 +345,9 @@ pub(crate) fn record_envelope(span: &tracing::Span, user_pool_id: &str, client_i
 /// An event, with the text of its `response` (where the answer is spliced in).
 type Decoded<'a, T> = (Event<'a, T>, Option<RawJson<'a>>);
 
-/// The event, decoded in one pass where it can be ([`Event::decode_in_one_pass`]), else in
-/// two steps that say what is wrong; with the text of its `response`, and its pool and app
-/// client recorded in the current span. `None` when `head` was guessed and the event does
+/// The event, decoded in one pass ([`Event::decode_in_one_pass`]), else what is wrong with
+/// it ([`Event::refusal`]); with the text of its `response`, and its pool and app client
+/// recorded in the current span. `None` when `head` was guessed and the event does
 /// not confirm it: it was routed by a nested key, and is routed again.
 fn decode<'a, T: Trigger>(
     input: &'a [u8],
@@ -362,12 +362,14 @@ fn decode<'a, T: Trigger>(
     if head.guessed {
         return None;
     }
-    let decoded = RawEvent::parse(input).and_then(|raw| {
-        record_envelope(&span, &raw.user_pool_id, &raw.caller_context.client_id);
-        let response = raw.response;
-        Ok((Event::<T>::from_raw(raw)?, response))
-    });
-    Some(decoded.map_err(|e| invalid_event(&e, context)))
+    let refusal = match RawEvent::parse(input) {
+        Ok(raw) => {
+            record_envelope(&span, &raw.user_pool_id, &raw.caller_context.client_id);
+            Event::<T>::refusal(&raw)
+        }
+        Err(refusal) => refusal,
+    };
+    Some(Err(invalid_event(&refusal, context)))
 }
 
 /// Runs `handler` on an event routed to its trigger by `head`; `None` when the event does

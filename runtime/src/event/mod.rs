@@ -10,7 +10,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
-use crate::error::{DecodeError, MAX_EVENT_BYTES, diagnose, quote};
+use crate::error::{DecodeError, MAX_EVENT_BYTES, diagnose, diagnosis, quote};
 use crate::table::TriggerKind;
 use crate::wire::{RawJson, StrSeed, UnknownFields, Wire, WireDecode, WireField, check_nesting};
 
@@ -111,20 +111,29 @@ impl<'a, T: Trigger> Event<'a, T> {
     /// # Errors
     /// As for [`Event::from_slice`].
     pub fn from_raw(raw: RawEvent<'a>) -> Result<Self, DecodeError> {
-        let source = raw.trigger_source()?;
-        match TriggerKind::classify(source, &raw.version)? {
-            Some(kind) if kind == T::KIND => Self::from_raw_unchecked(raw),
-            Some(kind) if kind.source_prefix() == T::KIND.source_prefix() => {
-                Err(DecodeError::WrongVersion {
-                    expected: T::KIND.lambda_version().unwrap_or("V1_0"),
-                    found: quote(raw.version.as_str()),
-                })
-            }
-            _ => Err(DecodeError::WrongTrigger {
-                expected: T::KIND.name(),
-                found: quote(source),
-            }),
+        is_of_kind(&raw, T::KIND)?;
+        Self::from_raw_unchecked(raw)
+    }
+
+    /// Why an event routed to `T` did not decode in one pass ([`Event::decode_in_one_pass`]):
+    /// what [`Event::from_raw`] would say is wrong with `raw`, found without building the
+    /// event. The one pass takes every event the two steps take (a test holds the two equal
+    /// on every bundled event, the fuzzing harness holds the refusals alike on mutated
+    /// ones), so a binary needs no second decoder of each trigger's event just to answer.
+    pub(crate) fn refusal(raw: &RawEvent<'a>) -> DecodeError {
+        if let Err(wrong_kind) = is_of_kind(raw, T::KIND) {
+            return wrong_kind;
         }
+        let request = raw
+            .request
+            .and_then(|json| diagnosis::<T::Request<'_>>(json.get(), "request"));
+        let response = || {
+            raw.response
+                .and_then(|json| diagnosis::<T::Response>(json.get(), "response"))
+        };
+        request.or_else(response).unwrap_or_else(|| DecodeError::InvalidEvent {
+            problem: "could not be decoded".to_owned(),
+        })
     }
 
     /// Decodes request and response once the caller has checked the trigger kind.
@@ -154,8 +163,8 @@ impl<'a, T: Trigger> Event<'a, T> {
 
     /// The whole event in one scan of `bytes`, with the text of its `response` (where the
     /// answer is spliced in), for an event already routed to `T` by its [`Head`]. `None`
-    /// when anything is off: the caller then decodes in two steps ([`RawEvent::parse`],
-    /// [`Event::from_raw`]), which say what is wrong. A head that was guessed is confirmed
+    /// when anything is off: [`RawEvent::parse`] and [`Event::refusal`] then say what is
+    /// wrong (and [`crate::decode`] decodes in two steps). A head that was guessed is confirmed
     /// here: `None` also when the event's own `version` or `triggerSource` differ from it.
     ///
     /// The two steps read the request twice (skipped as raw JSON, then decoded); this
@@ -337,5 +346,24 @@ impl<T: Trigger> Serialize for Event<'_, T> {
         write(&mut map, wire, "response", &self.response)?;
         wire.serialize_into(&mut map)?;
         map.end()
+    }
+}
+
+/// `Ok` when `raw` is an event of `kind`; else which trigger, or which pre token generation
+/// version, it is.
+fn is_of_kind(raw: &RawEvent<'_>, kind: TriggerKind) -> Result<(), DecodeError> {
+    let source = raw.trigger_source()?;
+    match TriggerKind::classify(source, &raw.version)? {
+        Some(found) if found == kind => Ok(()),
+        Some(found) if found.source_prefix() == kind.source_prefix() => {
+            Err(DecodeError::WrongVersion {
+                expected: kind.lambda_version().unwrap_or("V1_0"),
+                found: quote(raw.version.as_str()),
+            })
+        }
+        _ => Err(DecodeError::WrongTrigger {
+            expected: kind.name(),
+            found: quote(source),
+        }),
     }
 }
