@@ -131,9 +131,11 @@ impl<'a, T: Trigger> Event<'a, T> {
             raw.response
                 .and_then(|json| diagnosis::<T::Response>(json.get(), "response"))
         };
-        request.or_else(response).unwrap_or_else(|| DecodeError::InvalidEvent {
-            problem: "could not be decoded".to_owned(),
-        })
+        request
+            .or_else(response)
+            .unwrap_or_else(|| DecodeError::InvalidEvent {
+                problem: "could not be decoded".to_owned(),
+            })
     }
 
     /// Decodes request and response once the caller has checked the trigger kind.
