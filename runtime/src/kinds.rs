@@ -294,13 +294,14 @@ impl<'a> UnrecognizedEvent<'a> {
 ///
 /// # Errors
 /// When the bytes are not a Cognito trigger event; the error says what is wrong.
-// `#[inline]` here and on the two `AnyEvent` decoders it calls: compiled in the crate that
-// calls them, not in this library. They instantiate every trigger's decoders, which was
-// two thirds of this library's release build (17.7 s -> 6.8 s without them), paid by every
-// user, most of whom serve their triggers through handlers and never call this.
 #[inline]
 pub fn decode(bytes: &[u8]) -> Result<AnyEvent<'_>, DecodeError> {
-    // Routed by its head and read once where it can be; the two steps below say what is
+    // `#[inline]` here and on the two `AnyEvent` decoders this calls: compiled in the crate
+    // that calls them, not in this library. They instantiate every trigger's decoders, which
+    // was two thirds of this library's release build (17.7 s -> 6.8 s without them), paid
+    // by every user, most of whom serve their triggers through handlers and never call this.
+    // Routed by its head and read once where it can be; the two steps below take an event
+    // whose head was guessed wrong (a nested `triggerSource` in front) and say what is
     // wrong with anything else.
     if let Some(head) = Head::peek(bytes)
         && let Some(event) = AnyEvent::decode_in_one_pass(bytes, &head)
@@ -373,8 +374,9 @@ mod codegen {
 mod one_pass {
     use std::path::{Path, PathBuf};
 
-    use super::{AnyEvent, decode};
-    use crate::event::{Head, RawEvent};
+    use super::{AnyEvent, InboundFederation, PreSignUp, decode};
+    use crate::error::DecodeError;
+    use crate::event::{Event, Head, RawEvent, Trigger};
 
     /// Every event in the `.json` files and `.jsonl` lines under `dir`, with where it is from.
     fn events_under(dir: &Path, events: &mut Vec<(String, Vec<u8>)>) {
@@ -493,18 +495,27 @@ mod one_pass {
         assert!(decoys_refused > 50, "only {decoys_refused} decoys refused");
     }
 
+    /// What an invocation answers for an event the one pass refuses (`invoke::decode`).
+    fn refusal<T: Trigger>(bytes: &[u8]) -> DecodeError {
+        match RawEvent::parse(bytes) {
+            Ok(raw) => Event::<T>::refusal(&raw),
+            Err(refusal) => refusal,
+        }
+    }
+
     #[test]
-    fn leaves_to_the_two_steps_what_they_refuse() {
+    fn refuses_what_the_two_steps_refuse_and_says_the_same() {
         let too_deep = format!(
             r#"{{"version":"1","triggerSource":"PreSignUp_SignUp","x":{}{}}}"#,
             "[".repeat(40),
             "]".repeat(40)
         );
-        let refused: [&[u8]; 5] = [
+        let refused: [&[u8]; 6] = [
             br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{},"request":{}}"#,
             br#"{"version":"1","triggerSource":"PreSignUp_SignUp","userName":1}"#,
             br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{}} trailing"#,
             br#"{"version":"1","triggerSource":"PreSignUp_SignUp","response":{"autoConfirmUser":"yes"}}"#,
+            br#"{"version":"1","triggerSource":"PreSignUp_SignUp","request":{"userAttributes":[1]}}"#,
             too_deep.as_bytes(),
         ];
         for bytes in refused {
@@ -515,7 +526,57 @@ mod one_pass {
                 AnyEvent::decode_in_one_pass(bytes, &head).is_none(),
                 "{text}"
             );
-            assert!(decode(bytes).is_err(), "{text}");
+            let said = decode(bytes).expect_err("refused");
+            assert_eq!(refusal::<PreSignUp>(bytes), said, "{text}");
+            assert_ne!(
+                said.to_string(),
+                "invalid event: could not be decoded",
+                "{text}"
+            );
         }
+    }
+
+    /// Any-JSON fields (inbound federation's claims) nest alike whether the request is read
+    /// within the event (the one pass) or alone (the two steps): serde_json's own depth
+    /// limit, which counts from the top of what it reads, is never what decides.
+    #[test]
+    fn any_json_claims_nest_alike_read_whole_or_alone() {
+        let mut taken = Vec::new();
+        for depth in [1, 31, 32, 33, 120, 123, 124, 125, 126, 127, 130] {
+            let claim = format!("{}0{}", "[".repeat(depth - 1), "]".repeat(depth - 1));
+            let event = format!(
+                r#"{{"version":"1","triggerSource":"InboundFederation_ExternalProvider","request":{{"providerName":"Okta","attributes":{{"idToken":{{"deep":{claim}}}}}}},"response":{{}}}}"#,
+            );
+            let bytes = event.as_bytes();
+            let head = Head::peek(bytes).expect("a head");
+            let one_pass = AnyEvent::decode_in_one_pass(bytes, &head);
+            assert_eq!(one_pass, two_steps(bytes), "nested {depth}");
+            assert_eq!(
+                one_pass.as_ref(),
+                decode(bytes).ok().as_ref(),
+                "nested {depth}"
+            );
+            if one_pass.is_none() {
+                assert_eq!(
+                    refusal::<InboundFederation>(bytes),
+                    DecodeError::TooDeep,
+                    "nested {depth}"
+                );
+            }
+            taken.push((depth, one_pass.is_some()));
+        }
+        // The claims map itself is one level: 32 levels in all are taken, 33 are not.
+        assert!(
+            taken.iter().all(|&(depth, ok)| ok == (depth <= 32)),
+            "{taken:?}"
+        );
+        // Claims that are not an object are refused as before, in plain words.
+        let not_an_object = br#"{"version":"1","triggerSource":"InboundFederation_ExternalProvider","request":{"attributes":{"idToken":"abc"}}}"#;
+        let said = decode(not_an_object).expect_err("refused");
+        assert_eq!(
+            said.to_string(),
+            r#"invalid `request.attributes.idToken`: expected a map, found string "abc""#
+        );
+        assert_eq!(refusal::<InboundFederation>(not_an_object), said);
     }
 }

@@ -116,10 +116,12 @@ impl<'a, T: Trigger> Event<'a, T> {
     }
 
     /// Why an event routed to `T` did not decode in one pass ([`Event::decode_in_one_pass`]):
-    /// what [`Event::from_raw`] would say is wrong with `raw`, found without building the
-    /// event. The one pass takes every event the two steps take (a test holds the two equal
-    /// on every bundled event, the fuzzing harness holds the refusals alike on mutated
-    /// ones), so a binary needs no second decoder of each trigger's event just to answer.
+    /// what [`Event::from_raw`] would say is wrong with `raw`. Only the path-tracking decode
+    /// that names the culprit runs (on the request, then the response), and what it decodes
+    /// is dropped. The one pass takes every event the two steps take (tests hold the two
+    /// equal on every bundled event and alike on refused and deeply nested ones; the
+    /// fuzzing harness holds the refusals alike on mutated events), so a binary needs no
+    /// second plain decoder of each trigger's event just to answer.
     pub(crate) fn refusal(raw: &RawEvent<'a>) -> DecodeError {
         if let Err(wrong_kind) = is_of_kind(raw, T::KIND) {
             return wrong_kind;
@@ -180,7 +182,7 @@ impl<'a, T: Trigger> Event<'a, T> {
             return None;
         }
         // The text checked once, instead of each string as it is read; an event that is not
-        // UTF-8 is left to the two steps, which say where.
+        // UTF-8 is refused, and `RawEvent::parse` says so.
         let text = std::str::from_utf8(bytes).ok()?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let visitor = OnePass::<T> {

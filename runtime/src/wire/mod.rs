@@ -301,8 +301,114 @@ impl<T> WireField for Vec<T> {
 }
 
 impl<'de> WireDecode<'de> for serde_json::Map<String, serde_json::Value> {
+    /// Any JSON object (inbound federation's claims), nested at most
+    /// [`MAX_UNKNOWN_NESTING`] levels like a field this crate does not model. serde_json's
+    /// own limit counts from the top of the text it reads, so it would take a value inside
+    /// the request read alone and refuse it inside the whole event.
     fn decode<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        <Self as de::Deserialize<'de>>::deserialize(deserializer)
+        match deserializer.deserialize_map(AnyJson { depth: 0 })? {
+            serde_json::Value::Object(map) => Ok(map),
+            // Only a format that ignores the hint gets here; JSON refuses a non-object itself.
+            _ => Err(de::Error::custom("expected a map")),
+        }
+    }
+}
+
+/// serde_json's `Value`, decoded with a nesting limit of its own ([`MAX_UNKNOWN_NESTING`],
+/// counted from where the value starts). serde_json has no such knob on `Value`; checking
+/// the raw text first instead cost a fifth more on an inbound federation event.
+#[derive(Clone, Copy)]
+struct AnyJson {
+    /// The levels of arrays and objects this value is inside, within the field.
+    depth: usize,
+}
+
+impl AnyJson {
+    /// The seed for the values inside an array or object at this level.
+    fn inside<E: de::Error>(self) -> Result<Self, E> {
+        let depth = self.depth + 1;
+        if depth > MAX_UNKNOWN_NESTING {
+            return Err(E::custom(TOO_DEEP));
+        }
+        Ok(Self { depth })
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for AnyJson {
+    type Value = serde_json::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AnyJson {
+    type Value = serde_json::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // What an object field's error says: the only way in is `deserialize_map`.
+        f.write_str(if self.depth == 0 {
+            "a map"
+        } else {
+            "any JSON value"
+        })
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        // As serde_json's own `Value`: a number JSON can hold, else `null`.
+        Ok(serde_json::Number::from_f64(value).map_or(serde_json::Value::Null, Into::into))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(value.into())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let inside = self.inside()?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(item) = seq.next_element_seed(inside)? {
+            items.push(item);
+        }
+        Ok(serde_json::Value::Array(items))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let inside = self.inside()?;
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            // A key given twice keeps its last value, as serde_json's `Value` does.
+            let value = map.next_value_seed(inside)?;
+            object.insert(key, value);
+        }
+        Ok(serde_json::Value::Object(object))
     }
 }
 
@@ -331,8 +437,8 @@ pub trait Overlay {
     fn overlay(&mut self, decided: Self);
 }
 
-/// How deep a field this crate does not model may nest. Known fields are parsed, and
-/// serde_json stops those at 128 levels; unknown ones are kept as raw text, which serde_json
+/// How deep a field this crate does not model, or models as any JSON, may nest. Other
+/// known fields have a fixed shape; unknown ones are kept as raw text, which serde_json
 /// skips without recursion, so they are measured here. No Cognito event nests past 6.
 pub(crate) const MAX_UNKNOWN_NESTING: usize = 32;
 
@@ -350,19 +456,26 @@ pub(crate) fn is_too_deep(error: &serde_json::Error) -> bool {
 /// Only unknown fields pay for this scan; events rarely have any.
 #[doc(hidden)]
 pub(crate) fn check_nesting<E: de::Error>(value: &RawValue) -> Result<(), E> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &byte in value.get().as_bytes() {
-        if in_string {
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let bytes = value.get().as_bytes();
+    let (mut depth, mut at) = (0usize, 0);
+    while let Some(&byte) = bytes.get(at) {
         match byte {
-            b'"' => in_string = true,
+            // Strings are most of the bytes: skipped to their closing quote at once.
+            b'"' => {
+                at += 1;
+                while let Some(found) = bytes
+                    .get(at..)
+                    .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                {
+                    at += found + 1;
+                    if bytes[at - 1] == b'"' {
+                        break;
+                    }
+                    // An escape: the next byte is escaped (a quote too).
+                    at += 1;
+                }
+                continue;
+            }
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_UNKNOWN_NESTING {
@@ -372,6 +485,7 @@ pub(crate) fn check_nesting<E: de::Error>(value: &RawValue) -> Result<(), E> {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        at += 1;
     }
     Ok(())
 }
@@ -391,4 +505,49 @@ pub(crate) const fn const_str_eq(a: &str, b: &str) -> bool {
         i += 1;
     }
     true
+}
+
+#[cfg(test)]
+mod nesting {
+    use serde_json::value::RawValue;
+
+    use super::{MAX_UNKNOWN_NESTING, check_nesting};
+
+    fn nests_within_limit(json: &str) -> bool {
+        let raw: &RawValue = serde_json::from_str(json).expect("valid JSON");
+        check_nesting::<serde_json::Error>(raw).is_ok()
+    }
+
+    fn nested(levels: usize, inside: &str) -> String {
+        format!("{}{inside}{}", "[".repeat(levels), "]".repeat(levels))
+    }
+
+    #[test]
+    fn counts_brackets_and_braces_outside_strings_only() {
+        assert!(nests_within_limit(&nested(MAX_UNKNOWN_NESTING, "1")));
+        assert!(!nests_within_limit(&nested(MAX_UNKNOWN_NESTING + 1, "1")));
+        let object = format!(r#"{{"a":{}}}"#, nested(MAX_UNKNOWN_NESTING, "1"));
+        assert!(!nests_within_limit(&object));
+        // Brackets in strings, after escaped quotes and after an escaped backslash.
+        let deep_text = format!(r#""{}""#, "[".repeat(100));
+        for inside in [
+            deep_text.clone(),
+            format!(r#""\"{}""#, "{".repeat(100)),
+            format!(r#""\\\"{}\\""#, "[".repeat(100)),
+        ] {
+            assert!(
+                nests_within_limit(&nested(MAX_UNKNOWN_NESTING, &inside)),
+                "{inside}"
+            );
+            assert!(
+                !nests_within_limit(&nested(MAX_UNKNOWN_NESTING + 1, &inside)),
+                "{inside}"
+            );
+        }
+        // A string that ends in an escaped backslash ends there: what follows counts.
+        let after = format!(r#"["\\",{}]"#, nested(MAX_UNKNOWN_NESTING, "1"));
+        assert!(!nests_within_limit(&after));
+        let after = format!(r#"["\\",{}]"#, nested(MAX_UNKNOWN_NESTING - 1, "1"));
+        assert!(nests_within_limit(&after));
+    }
 }
