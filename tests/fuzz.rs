@@ -1,8 +1,9 @@
 //! A bounded fuzzing harness on the stable toolchain: arbitrary bytes, and byte-level
 //! mutations of every real event (the repository's, and the peer corpus's in
 //! `peer_corpus_*`, see `support.rs`), through the example pool (decoding, routing, the
-//! generated handlers, the answer). Nothing may panic or hang, and everything refused is
-//! refused with a clean, plain-words error.
+//! generated handlers, the answer). Nothing may panic or hang, everything refused is
+//! refused with a clean, plain-words error, and an event the pool refuses as invalid is
+//! one the public `decode` refuses too, with the same message.
 //!
 //! `COGNITO_FUZZ_CASES` sets the cases per property (default 1,000, what CI runs).
 //! With `--nocapture`, each property prints what it ran.

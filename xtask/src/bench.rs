@@ -219,8 +219,8 @@ pub(crate) fn report_cold_starts(binaries: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "{:<40} {:>22} {:>22} {:>22}",
-        "binary", "init ms (p25-p75)", "first answer ms", "/ last, run by run"
+        "{:<40} {:>22} {:>22} {:>10} {:>11}",
+        "binary", "init ms (p25-p75)", "first answer ms", "init/last", "answer/last"
     );
     let last = binaries.len() - 1;
     for (which, binary) in binaries.iter().enumerate() {
@@ -461,22 +461,22 @@ fn with_targets(mut summary: Value) -> Value {
             1.35,
         ),
         target(
-            "cold start init, pool/baseline, median of runs",
+            "cold start init, pool/baseline, median of per-run ratios",
             paired("init", "ours_pool_over_baseline"),
             1.05,
         ),
         target(
-            "cold start init, one trigger/baseline, median of runs",
+            "cold start init, one trigger/baseline, median of per-run ratios",
             paired("init", "ours_one_trigger_over_baseline"),
             1.05,
         ),
         target(
-            "cold start to first answer, pool/baseline, median of runs",
+            "cold start to first answer, pool/baseline, median of per-run ratios",
             paired("first_response", "ours_pool_over_baseline"),
             1.05,
         ),
         target(
-            "cold start to first answer, one trigger/baseline, median of runs",
+            "cold start to first answer, one trigger/baseline, median of per-run ratios",
             paired("first_response", "ours_one_trigger_over_baseline"),
             1.05,
         ),

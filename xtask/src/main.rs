@@ -24,7 +24,8 @@
 //! - `cargo xtask bench`: benchmarks against a hand-written baseline and the least any
 //!   handler must do; writes `BENCHMARKS.md` and `target/bench/summary.json`.
 //! - `cargo xtask cold-start BINARY...`: starts each function binary against a Runtime API
-//!   of our own, alternately, and prints its init and first-response times.
+//!   of our own, alternately, and prints its init and first-response times, and the median
+//!   of each run's ratio to the last binary's run (the reference), init then first answer.
 //! - `cargo xtask load`: 10,000 invocations of the example pool through `cargo lambda
 //!   watch`, with concurrency; fails on any lost or failed invocation
 //!   (latencies in `target/bench/load.json`).
