@@ -22,6 +22,12 @@ use serde_json::{Value, json};
 
 use crate::runtime_api::{Function, cold_start};
 
+/// The two cold-start phases measured: their `summary.json` keys and their names.
+const COLD_START_PHASES: [(&str, &str); 2] = [
+    ("init", "start → first `next`"),
+    ("first_response", "start → first answer"),
+];
+
 /// Fresh starts per program, alternating between the programs. A start takes about 2 ms
 /// and varies by a quarter from run to run, so many runs are cheap and narrow the ratios.
 const COLD_START_TRIALS: usize = 101;
@@ -694,10 +700,7 @@ fn markdown(summary: &Value) -> String {
     md.push_str(
         "\n| cold start, ms (p25–p75) | pool | one trigger | baseline |\n|---|---|---|---|\n",
     );
-    for (key, label) in [
-        ("init", "start → first `next`"),
-        ("first_response", "start → first answer"),
-    ] {
+    for (key, label) in COLD_START_PHASES {
         let cell = |program: &Program| {
             let row = &spread[key][program.key];
             format!(
@@ -719,10 +722,7 @@ fn markdown(summary: &Value) -> String {
     md.push_str(
         "\n| cold start, ratio to the baseline run by run: median (p25–p75, least–most) | pool | one trigger |\n|---|---|---|\n",
     );
-    for (key, label) in [
-        ("init", "start → first `next`"),
-        ("first_response", "start → first answer"),
-    ] {
+    for (key, label) in COLD_START_PHASES {
         let cell = |program: &Program| {
             let row = &paired[key][format!("{}_over_baseline", program.key)];
             format!(
