@@ -300,6 +300,7 @@ pub fn decode(bytes: &[u8]) -> Result<AnyEvent<'_>, DecodeError> {
     // that calls them, not in this library. They instantiate every trigger's decoders, which
     // was two thirds of this library's release build (17.7 s -> 6.8 s without them), paid
     // by every user, most of whom serve their triggers through handlers and never call this.
+    //
     // Routed by its head and read once where it can be; the two steps below take an event
     // whose head was guessed wrong (a nested `triggerSource` in front) and say what is
     // wrong with anything else.

@@ -168,7 +168,7 @@ impl<'a, T: Trigger> Event<'a, T> {
     /// The whole event in one scan of `bytes`, with the text of its `response` (where the
     /// answer is spliced in), for an event already routed to `T` by its [`Head`]. `None`
     /// when anything is off: [`RawEvent::parse`] and [`Event::refusal`] then say what is
-    /// wrong (and [`crate::decode`] decodes in two steps). A head that was guessed is confirmed
+    /// wrong ([`crate::decode`] falls back to the two steps). A head that was guessed is confirmed
     /// here: `None` also when the event's own `version` or `triggerSource` differ from it.
     ///
     /// The two steps read the request twice (skipped as raw JSON, then decoded); this

@@ -456,26 +456,19 @@ pub(crate) fn is_too_deep(error: &serde_json::Error) -> bool {
 /// Only unknown fields pay for this scan; events rarely have any.
 #[doc(hidden)]
 pub(crate) fn check_nesting<E: de::Error>(value: &RawValue) -> Result<(), E> {
-    let bytes = value.get().as_bytes();
-    let (mut depth, mut at) = (0usize, 0);
-    while let Some(&byte) = bytes.get(at) {
-        match byte {
-            // Strings are most of the bytes: skipped to their closing quote at once.
-            b'"' => {
-                at += 1;
-                while let Some(found) = bytes
-                    .get(at..)
-                    .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
-                {
-                    at += found + 1;
-                    if bytes[at - 1] == b'"' {
-                        break;
-                    }
-                    // An escape: the next byte is escaped (a quote too).
-                    at += 1;
-                }
-                continue;
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &byte in value.get().as_bytes() {
+        if in_string {
+            match (escaped, byte) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
             }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_UNKNOWN_NESTING {
@@ -485,7 +478,6 @@ pub(crate) fn check_nesting<E: de::Error>(value: &RawValue) -> Result<(), E> {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        at += 1;
     }
     Ok(())
 }
